@@ -1,0 +1,109 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import session from 'express-session';
+import RedisStore from 'connect-redis';
+import { randomUUID } from 'node:crypto';
+import { pinoHttp } from 'pino-http';
+import type pg from 'pg';
+import type { Redis } from 'ioredis';
+import type { Env } from './config/env.js';
+import type { Logger } from './platform/logger.js';
+import { requestContext } from './platform/logger.js';
+import { errorHandler, notFoundHandler } from './platform/http.js';
+import { metricsMiddleware, type Metrics } from './platform/metrics.js';
+import { csrfGuard } from './platform/security.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { createRateLimiters, type RateLimiters } from './platform/rate-limit.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+
+/** Everything the app needs from the outside; main.ts and the tests build it. */
+export interface AppDeps {
+  env: Env;
+  db: pg.Pool;
+  redis: Redis;
+  logger: Logger;
+  metrics: Metrics;
+  /** Extra named readiness details shown by /ready (e.g. the payment breaker state). */
+  readinessDetails: Record<string, () => unknown>;
+}
+
+/** The services of every module, built once per app and shared by routes and workers. */
+export interface Services {
+  auth: AuthService;
+}
+
+export interface App {
+  app: Express;
+  services: Services;
+  limiters: RateLimiters;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Build the Express app (no listen). */
+export function createApp(deps: AppDeps): App {
+  const { env, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', env.TRUST_PROXY);
+  app.set('etag', 'strong');
+
+  // Request id: accept a sane incoming X-Request-Id, else mint one; echo it back; carry it in logs.
+  app.use((req, res, next) => {
+    const incoming = req.get('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
+    (req as { id?: string }).id = requestId;
+    requestContext.run({ requestId }, next);
+  });
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (req as { id?: string }).id ?? randomUUID(),
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      serializers: {
+        req: (req) => ({ method: req.method, url: req.url }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' || req.url === '/ready' },
+    }),
+  );
+  app.use(metricsMiddleware(deps.metrics));
+  app.use(healthRoutes(deps));
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      crossOriginResourcePolicy: { policy: 'same-site' },
+    }),
+  );
+  app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
+  app.use(
+    session({
+      name: 'tk.sid',
+      store: new RedisStore({ client: deps.redis, prefix: 'sess:', ttl: env.SESSION_TTL_SECONDS }),
+      secret: env.SESSION_SECRET,
+      resave: false,
+      saveUninitialized: false,
+      rolling: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: env.COOKIE_SECURE, maxAge: env.SESSION_TTL_SECONDS * 1000 },
+    }),
+  );
+  app.use(csrfGuard(env.ALLOWED_ORIGINS));
+
+  const limiters = createRateLimiters(deps);
+  const services: Services = {
+    auth: new AuthService(deps),
+  };
+
+  const api = express.Router();
+  api.use(limiters.api);
+  api.use('/auth', authRoutes(services, limiters));
+  // Module routers are mounted here, one line each.
+
+  app.use('/api/v1', api);
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return { app, services, limiters };
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'])
+  .transform((v) => ['true', '1', 'on', 'yes'].includes(v));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** HTTP port of this API instance. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Name of this instance in logs and metrics (e.g. api-1). */
+  INSTANCE_ID: z.string().min(1).default('api'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://root@127.0.0.1:5432/ticketing'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** Prefix on every Redis key this process writes (lets several stacks or test runs share one Redis). */
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/).default('tk:'),
+  /** Signs the session cookie. Must be long and secret in production. */
+  SESSION_SECRET: z.string().min(16, 'must be at least 16 characters'),
+  /** Signs ticket codes (HMAC-SHA256). Defaults to SESSION_SECRET outside production. */
+  TICKET_SECRET: z.string().min(16).optional(),
+  SESSION_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
+  /** Set the cookie `Secure` flag (behind TLS). */
+  COOKIE_SECURE: bool.default(false),
+  /** Origins allowed to send cookie-authenticated writes, comma separated. Empty: same host only. */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
+  /** Trust X-Forwarded-* from this many proxy hops (nginx in front = 1). */
+  TRUST_PROXY: z.coerce.number().int().min(0).default(1),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `off` turns every rate limit off (load tests from one loopback address). */
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(20),
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  RATE_LIMIT_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  RATE_LIMIT_REGISTER_PER_IP: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_API_PER_IP: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_API_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(11),
+  /** Time-to-live of cached event reads in Redis. */
+  EVENT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** How long a hold lasts. */
+  HOLD_TTL_SECONDS: z.coerce.number().int().min(1).default(600),
+  /** Run periodic workers (hold expiry, queue admission) in this process. */
+  WORKERS: bool.default(true),
+});
+
+export type Env = Readonly<z.infer<typeof EnvSchema>>;
+
+/** Parse and freeze the environment; throws an Error naming every bad or missing variable. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const input = { ...source };
+  // A local-only default so the two README commands need no setup; refused in production.
+  if (!input.SESSION_SECRET && input.NODE_ENV !== 'production') input.SESSION_SECRET = 'dev-only-session-secret-change-me';
+  const parsed = EnvSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(parsed.data);
+}

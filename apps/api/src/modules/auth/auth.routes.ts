@@ -1,0 +1,50 @@
+import { Router, type Request } from 'express';
+import { LoginInput, RegisterInput, type User } from '@ticketing/shared';
+import type { Services } from '../../app.js';
+import type { RateLimiters } from '../../platform/rate-limit.js';
+import { parsed, validate } from '../../platform/http.js';
+import { UnauthenticatedError } from '../../platform/errors.js';
+
+/** Start a fresh session for `user` (a new id defeats session fixation). */
+function startSession(req: Request, user: User): Promise<void> {
+  return new Promise((resolve, reject) => {
+    req.session.regenerate((err) => {
+      if (err) return reject(err);
+      req.session.userId = user.id;
+      req.session.role = user.role;
+      req.session.save((e) => (e ? reject(e) : resolve()));
+    });
+  });
+}
+
+export function authRoutes(services: Services, limiters: RateLimiters): Router {
+  const r = Router();
+
+  r.post('/register', limiters.registerPerIp, validate({ body: RegisterInput }), async (req, res) => {
+    const user = await services.auth.register(parsed<unknown, unknown, RegisterInput>(res).body);
+    await startSession(req, user);
+    res.status(201).json(user);
+  });
+
+  r.post('/login', limiters.loginPerIp, limiters.loginPerAccount, validate({ body: LoginInput }), async (req, res) => {
+    const user = await services.auth.login(parsed<unknown, unknown, LoginInput>(res).body);
+    await startSession(req, user);
+    res.json(user);
+  });
+
+  r.post('/logout', async (req, res) => {
+    await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+    res.clearCookie('tk.sid', { path: '/' });
+    res.status(204).end();
+  });
+
+  r.get('/me', async (req, res) => {
+    const id = req.session.userId;
+    const user = id ? await services.auth.getUser(id) : null;
+    if (!user) throw new UnauthenticatedError('Not signed in.');
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(user);
+  });
+
+  return r;
+}

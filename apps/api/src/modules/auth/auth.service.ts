@@ -1,0 +1,34 @@
+import bcrypt from 'bcrypt';
+import type { LoginInput, RegisterInput, User } from '@ticketing/shared';
+import type { AppDeps } from '../../app.js';
+import { AppError, ConflictError } from '../../platform/errors.js';
+import { findUserByEmail, findUserById, insertUser, toUser } from './auth.repo.js';
+
+/** Accounts: registration, password check, lookup. Sessions are the routes' business. */
+export class AuthService {
+  /** A hash to compare against when the e-mail is unknown, so timing does not reveal which accounts exist. */
+  private readonly dummyHash: Promise<string>;
+
+  constructor(private readonly deps: Pick<AppDeps, 'db' | 'env'>) {
+    this.dummyHash = bcrypt.hash('not-a-real-password-0', deps.env.BCRYPT_ROUNDS);
+  }
+
+  async register(input: RegisterInput): Promise<User> {
+    const passwordHash = await bcrypt.hash(input.password, this.deps.env.BCRYPT_ROUNDS);
+    const row = await insertUser(this.deps.db, { email: input.email, name: input.name, passwordHash });
+    if (!row) throw new ConflictError('An account with this e-mail already exists.', 'email_taken');
+    return toUser(row);
+  }
+
+  async login(input: LoginInput): Promise<User> {
+    const row = await findUserByEmail(this.deps.db, input.email);
+    const ok = await bcrypt.compare(input.password, row?.password_hash ?? (await this.dummyHash));
+    if (!row || !ok) throw new AppError(401, 'invalid_credentials', 'E-mail or password is wrong.');
+    return toUser(row);
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    const row = await findUserById(this.deps.db, id);
+    return row ? toUser(row) : null;
+  }
+}

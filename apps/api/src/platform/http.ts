@@ -1,0 +1,123 @@
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import type { Logger } from 'pino';
+import { AppError, NotFoundError, ValidationError } from './errors.js';
+import { requestContext } from './logger.js';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Write an RFC 9457 problem+json response. */
+export function sendProblem(res: Response, err: AppError): void {
+  for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
+  const requestId = requestContext.getStore()?.requestId;
+  res
+    .status(err.status)
+    .type('application/problem+json')
+    .json({
+      type: `https://ticketing.dev/problems/${err.code.replace(/_/g, '-')}`,
+      title: TITLES[err.status] ?? 'Error',
+      status: err.status,
+      detail: err.message,
+      code: err.code,
+      ...err.extra,
+      ...(requestId ? { requestId } : {}),
+    });
+}
+
+function issuesToErrors(issues: z.core.$ZodIssue[], prefix: string) {
+  return issues.map((i) => ({ path: [prefix, ...i.path.map(String)].join('.'), message: i.message }));
+}
+
+type Schemas = { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
+
+/** Parsed request parts, set by `validate()`. Read them with `parsed(req)`. */
+export interface Parsed<P = unknown, Q = unknown, B = unknown> {
+  params: P;
+  query: Q;
+  body: B;
+}
+
+/**
+ * Parse params, query and body with the shared schemas; a failure answers 400
+ * `validation_failed` listing every problem. Parsed values land on `res.locals.parsed`.
+ */
+export function validate(schemas: Schemas): RequestHandler {
+  return (req, res, next) => {
+    const out: Record<string, unknown> = { params: req.params, query: req.query, body: req.body };
+    const errors: { path: string; message: string }[] = [];
+    for (const part of ['params', 'query', 'body'] as const) {
+      const schema = schemas[part];
+      if (!schema) continue;
+      const input = part === 'body' && req.body === undefined ? {} : out[part];
+      const r = schema.safeParse(input);
+      if (r.success) out[part] = r.data;
+      else errors.push(...issuesToErrors(r.error.issues, part));
+    }
+    if (errors.length) return next(new ValidationError(errors));
+    res.locals.parsed = out;
+    next();
+  };
+}
+
+/** The values `validate()` parsed, typed by the caller. */
+export function parsed<P = unknown, Q = unknown, B = unknown>(res: Response): Parsed<P, Q, B> {
+  return res.locals.parsed as Parsed<P, Q, B>;
+}
+
+/** Final 404 for unknown API paths. */
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFoundError('Route'));
+
+/** Map PostgreSQL error codes we expect to their meaning for the client. */
+function fromPgError(err: { code?: string }): AppError | null {
+  switch (err.code) {
+    case '23505':
+      return new AppError(409, 'conflict', 'That conflicts with existing data.');
+    case '55P03': // lock_not_available (NOWAIT)
+      return new AppError(409, 'seats_unavailable', 'Those seats are being taken by someone else.', { unavailableSeatIds: [] });
+    case '22P02': // invalid_text_representation (e.g. a bad uuid that slipped through)
+      return new AppError(400, 'bad_request', 'A value in the request has the wrong format.');
+    case '23503':
+      return new AppError(409, 'conflict', 'A referenced item does not exist.');
+    case '23514':
+      return new AppError(409, 'conflict', 'That change would leave the data in an invalid state.');
+    default:
+      return null;
+  }
+}
+
+/** The one error handler: AppError and known library errors → problem+json; anything else → 500 without internals. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) {
+      req.socket.destroy();
+      return;
+    }
+    if (err instanceof AppError) return sendProblem(res, err);
+    const e = err as { type?: string; status?: number; statusCode?: number; code?: string; expose?: boolean };
+    // body-parser errors
+    if (e.type === 'entity.too.large') return sendProblem(res, new AppError(413, 'payload_too_large', 'The request body is too large.'));
+    if (e.type === 'entity.parse.failed') return sendProblem(res, new AppError(400, 'validation_failed', 'The request body is not valid JSON.', { errors: [{ path: 'body', message: 'invalid JSON' }] }));
+    if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return sendProblem(res, new AppError(415, 'unsupported_media_type', 'Unsupported request encoding.'));
+    const mapped = fromPgError(e);
+    if (mapped) {
+      logger.warn({ pgCode: e.code }, 'mapped database error');
+      return sendProblem(res, mapped);
+    }
+    logger.error({ err }, 'unhandled error');
+    sendProblem(res, new AppError(500, 'internal_error', 'Something went wrong on our side.'));
+  };
+}

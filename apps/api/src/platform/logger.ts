@@ -1,0 +1,23 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/** Per-request context carried through async calls (request id for logs). */
+export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
+
+export function createLogger(level: string, instance: string): Logger {
+  return pino({
+    level,
+    base: { instance },
+    // Never log secrets even if someone passes them in by mistake.
+    redact: {
+      paths: ['password', '*.password', 'payment', '*.payment', 'cardNumber', '*.cardNumber', 'cvc', '*.cvc', 'req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+      censor: '[redacted]',
+    },
+    mixin() {
+      const ctx = requestContext.getStore();
+      return ctx ? { requestId: ctx.requestId } : {};
+    },
+  });
+}

@@ -1,0 +1,56 @@
+import client from 'prom-client';
+import type { RequestHandler } from 'express';
+
+/**
+ * One registry per app instance (tests create several apps in one process).
+ * Modules register their own metrics on it through `metrics.registry`.
+ */
+export function createMetrics(instance: string) {
+  const registry = new client.Registry();
+  registry.setDefaultLabels({ instance });
+  client.collectDefaultMetrics({ register: registry });
+  const httpDuration = new client.Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  return { registry, httpDuration };
+}
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Get-or-create helpers so modules can declare metrics idempotently on one registry. */
+export function counter<L extends string>(registry: client.Registry, name: string, help: string, labelNames: readonly L[] = []): client.Counter<L> {
+  return (registry.getSingleMetric(name) as client.Counter<L>) ?? new client.Counter({ name, help, labelNames, registers: [registry] });
+}
+export function gauge<L extends string>(registry: client.Registry, name: string, help: string, labelNames: readonly L[] = []): client.Gauge<L> {
+  return (registry.getSingleMetric(name) as client.Gauge<L>) ?? new client.Gauge({ name, help, labelNames, registers: [registry] });
+}
+export function histogram<L extends string>(registry: client.Registry, name: string, help: string, labelNames: readonly L[] = [], buckets?: number[]): client.Histogram<L> {
+  return (registry.getSingleMetric(name) as client.Histogram<L>) ?? new client.Histogram({ name, help, labelNames, registers: [registry], ...(buckets ? { buckets } : {}) });
+}
+
+/**
+ * The matched route as a pattern: the router mount path (rebuilt from the URL, since Express
+ * resets `baseUrl` before `finish`; anything but a plain word folded to `:param`) plus the
+ * route's own pattern. Unmatched requests are `unmatched`, so cardinality stays bounded.
+ */
+function routeLabel(originalUrl: string, routePath: string): string {
+  const segments = originalUrl.split('?')[0]!.split('/');
+  const own = routePath.split('/').length - 1;
+  const base = segments.slice(0, Math.max(1, segments.length - own)).map((s) => (/^[a-z0-9-]*$/i.test(s) && !/\d{3}/.test(s) ? s : ':param'));
+  return `${base.join('/')}${routePath === '/' ? '' : routePath}` || '/';
+}
+
+/** Observe every request's duration by route pattern and status. */
+export function metricsMiddleware(m: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const end = m.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = req.route ? routeLabel(req.originalUrl, String(req.route.path)) : 'unmatched';
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+}

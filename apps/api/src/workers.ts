@@ -1,0 +1,39 @@
+import type { AppDeps, Services } from './app.js';
+
+/** A periodic job; `run` must be safe when every instance runs it at once. */
+export interface Worker {
+  name: string;
+  intervalMs: number;
+  run: () => Promise<unknown>;
+}
+
+/** The workers of every module. Each module adds its own here. */
+export function workerList(_deps: AppDeps, _services: Services): Worker[] {
+  return [];
+}
+
+/**
+ * Run each worker on a jittered interval, never overlapping itself. Returns a stop function
+ * that waits for runs in progress.
+ */
+export function startWorkers(deps: AppDeps, services: Services, workers = workerList(deps, services)): () => Promise<void> {
+  let stopped = false;
+  const timers: NodeJS.Timeout[] = [];
+  const running = new Set<Promise<unknown>>();
+  for (const w of workers) {
+    const tick = async () => {
+      if (stopped) return;
+      const p = w.run().catch((err) => deps.logger.warn({ err, worker: w.name }, 'worker run failed'));
+      running.add(p);
+      await p;
+      running.delete(p);
+      if (!stopped) timers.push(setTimeout(tick, w.intervalMs * (0.8 + Math.random() * 0.4)));
+    };
+    timers.push(setTimeout(tick, Math.random() * w.intervalMs));
+  }
+  return async () => {
+    stopped = true;
+    timers.forEach(clearTimeout);
+    await Promise.allSettled([...running]);
+  };
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { IsoDateTime, Uuid } from './common.js';
+
+/** Live sales and waiting-room figures for an event. */
+export const EventStats = z
+  .object({
+    sold: z.number().int(),
+    held: z.number().int(),
+    available: z.number().int(),
+    revenueCents: z.number().int(),
+    queueLength: z.number().int(),
+    admitted: z.number().int(),
+    admissionRatePerMinute: z.number().int(),
+    maxConcurrentShoppers: z.number().int().optional(),
+    averageWaitSeconds: z.number().optional(),
+    ordersCompleted: z.number().int().optional(),
+  })
+  .meta({ id: 'EventStats' });
+export type EventStats = z.infer<typeof EventStats>;
+
+/** Body of POST /admin/checkins. */
+export const CheckinInput = z.object({ code: z.string().trim().min(1).max(500) }).strict().meta({ id: 'CheckinInput' });
+export type CheckinInput = z.infer<typeof CheckinInput>;
+
+export const CheckinResult = z
+  .object({
+    ticketId: Uuid,
+    orderId: Uuid,
+    eventId: Uuid,
+    eventName: z.string(),
+    seat: z.object({ section: z.string(), row: z.string(), number: z.string() }),
+    checkedInAt: IsoDateTime,
+  })
+  .meta({ id: 'CheckinResult' });
+export type CheckinResult = z.infer<typeof CheckinResult>;

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+/** A UUID path or body identifier. */
+export const Uuid = z.uuid({ error: 'must be a UUID' });
+
+/** An ISO 8601 UTC timestamp as sent on the wire. */
+export const IsoDateTime = z.iso.datetime({ offset: true });
+
+/** ISO 4217 currency code, upper case. */
+export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
+
+/** Integer amount of money in the currency's minor unit. */
+export const Cents = z.number().int().min(0);
+
+/** `:id`-style path parameter holder. */
+export const IdParams = z.object({ id: Uuid });
+export const EventIdParams = z.object({ eventId: Uuid });
+
+/** Query parameters shared by every paginated list. */
+export const PageQuery = z.object({
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+/** Build the `{ items, page, limit, total }` envelope for a list of `item`. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    page: z.number().int(),
+    limit: z.number().int(),
+    total: z.number().int(),
+  });
+}
+
+/** Stable machine-readable error codes carried in problem+json `code`. */
+export const ProblemCode = z.enum([
+  'validation_failed',
+  'bad_request',
+  'unauthenticated',
+  'forbidden',
+  'csrf_failed',
+  'not_found',
+  'conflict',
+  'email_taken',
+  'invalid_credentials',
+  'seats_unavailable',
+  'hold_limit',
+  'hold_expired',
+  'ticket_limit',
+  'not_admitted',
+  'not_queued',
+  'queue_not_enabled',
+  'payment_declined',
+  'payment_unavailable',
+  'idempotency_conflict',
+  'idempotency_key_required',
+  'idempotency_in_progress',
+  'rate_limited',
+  'event_not_on_sale',
+  'event_cancelled',
+  'order_not_cancellable',
+  'ticket_already_used',
+  'ticket_forged',
+  'payload_too_large',
+  'unsupported_media_type',
+  'service_unavailable',
+  'internal_error',
+]);
+export type ProblemCode = z.infer<typeof ProblemCode>;
+
+/** RFC 9457 problem details, as every error response carries. */
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    code: ProblemCode,
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    unavailableSeatIds: z.array(Uuid).optional(),
+    requestId: z.string().optional(),
+  })
+  .meta({ id: 'Problem' });
+export type Problem = z.infer<typeof Problem>;
