@@ -16,6 +16,7 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import { createRateLimiters, type RateLimiters } from './platform/rate-limit.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { QueueService } from './modules/queue/queue.service.js';
 
 /** Everything the app needs from the outside; main.ts and the tests build it. */
 export interface AppDeps {
@@ -31,6 +32,7 @@ export interface AppDeps {
 /** The services of every module, built once per app and shared by routes and workers. */
 export interface Services {
   auth: AuthService;
+  queue: QueueService;
 }
 
 export interface App {
@@ -95,6 +97,7 @@ export function createApp(deps: AppDeps): App {
   const limiters = createRateLimiters(deps);
   const services: Services = {
     auth: new AuthService(deps),
+    queue: new QueueService(deps),
   };
 
   const api = express.Router();
