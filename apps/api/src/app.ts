@@ -17,6 +17,8 @@ import { createRateLimiters, type RateLimiters } from './platform/rate-limit.js'
 import { AuthService } from './modules/auth/auth.service.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { QueueService } from './modules/queue/queue.service.js';
+import { queueRoutes } from './modules/queue/queue.routes.js';
+import { queueAdminRoutes } from './modules/queue/queue-admin.routes.js';
 
 /** Everything the app needs from the outside; main.ts and the tests build it. */
 export interface AppDeps {
@@ -103,6 +105,8 @@ export function createApp(deps: AppDeps): App {
   const api = express.Router();
   api.use(limiters.api);
   api.use('/auth', authRoutes(services, limiters));
+  api.use('/events/:eventId/queue', queueRoutes(services));
+  api.use('/admin/events', queueAdminRoutes(services));
   // Module routers are mounted here, one line each.
 
   app.use('/api/v1', api);

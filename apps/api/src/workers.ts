@@ -1,4 +1,5 @@
 import type { AppDeps, Services } from './app.js';
+import { queueAdmissionWorker } from './modules/queue/queue.worker.js';
 
 /** A periodic job; `run` must be safe when every instance runs it at once. */
 export interface Worker {
@@ -9,7 +10,7 @@ export interface Worker {
 
 /** The workers of every module. Each module adds its own here. */
 export function workerList(_deps: AppDeps, _services: Services): Worker[] {
-  return [];
+  return [queueAdmissionWorker(_services)];
 }
 
 /**

@@ -43,6 +43,10 @@ const EnvSchema = z.object({
   EVENT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(30),
   /** How long a hold lasts. */
   HOLD_TTL_SECONDS: z.coerce.number().int().min(1).default(600),
+  /** How long a waiting-room admission lasts (the shopping window). */
+  QUEUE_SHOPPING_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  /** A queued entry not polled for longer than this is passed over. */
+  QUEUE_GRACE_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Run periodic workers (hold expiry, queue admission) in this process. */
   WORKERS: bool.default(true),
 });

@@ -1,6 +1,12 @@
+import { randomInt } from 'node:crypto';
+import type { QueueSettings, QueueSettingsInput, QueueStatus } from '@ticketing/shared';
 import type { AppDeps } from '../../app.js';
-import { ForbiddenError } from '../../platform/errors.js';
-import type { EventSaleInfo } from '../events/event-sale.repo.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
+import { findEventSaleInfo, type EventSaleInfo } from '../events/event-sale.repo.js';
+import { queueMetrics, type QueueMetrics } from './queue.metrics.js';
+import { updateQueueSettings } from './queue.repo.js';
+import { salesFigures } from './queue-stats.repo.js';
+import { QueueStore, type RawStatus, type Who } from './queue.store.js';
 
 /** Who is shopping: the signed-in account and the browser session. */
 export interface Shopper {
@@ -8,21 +14,242 @@ export interface Shopper {
   sessionId: string;
 }
 
+/** Who asks about the waiting room: the browser session and, when signed in, the account. */
+export interface Visitor {
+  sessionId: string;
+  userId?: string | null;
+}
+
+/** The few event facts the queue paths need, cached in-process so a status poll never reaches PostgreSQL. */
+interface EventFacts {
+  id: string;
+  highDemand: boolean;
+  onSaleAtMs: number;
+  startsAtMs: number;
+  cancelled: boolean;
+  admissionRatePerMinute: number;
+  maxConcurrentShoppers: number;
+}
+
+/** How long the in-process event facts are trusted. */
+const FACTS_TTL_MS = 5_000;
+/** Live settings in Redis expire so edits made through the event form reach the worker. */
+const SETTINGS_TTL_SECONDS = 60;
+/** Poll interval bounds (seconds). */
+const POLL_MIN = 2;
+const POLL_MAX = 20;
+const POLL_ADMITTED = 30;
+
+/** Aggregate waiting-room figures for the operator view. */
+export interface QueueFigures {
+  queueLength: number;
+  admitted: number;
+  admissionRatePerMinute: number;
+  maxConcurrentShoppers: number;
+  /** Mean join → admission time over every admission so far; undefined before the first. */
+  averageWaitSeconds?: number;
+  measuredRatePerMinute?: number;
+  passedOver: number;
+  admittedTotal: number;
+}
+
+function toWho(v: Visitor): Who {
+  return { sessionId: v.sessionId, userId: v.userId ?? '' };
+}
+
 /**
- * Virtual waiting room. INTERFACE SKELETON: the waiting-room work replaces the bodies below.
- * Until then a high-demand event refuses every hold (safe default), others need no queue.
+ * Virtual waiting room for high-demand events: a fair queue per event in Redis, admission at
+ * the event's rate up to its concurrent-shopper cap, and the check that guards holds.
+ * Design: docs/architecture/waiting-room.md.
  */
 export class QueueService {
-  constructor(private readonly deps: AppDeps) {}
+  private readonly store: QueueStore;
+  private readonly metrics: QueueMetrics;
+  private readonly facts = new Map<string, { value: EventFacts | null; expiresAt: number }>();
+  private readonly graceMs: number;
+  private readonly windowMs: number;
+
+  constructor(private readonly deps: AppDeps) {
+    this.store = new QueueStore(deps.redis);
+    this.metrics = queueMetrics(deps.metrics);
+    this.graceMs = deps.env.QUEUE_GRACE_SECONDS * 1000;
+    this.windowMs = deps.env.QUEUE_SHOPPING_WINDOW_SECONDS * 1000;
+  }
+
+  /** Join the event's queue (or get the place already held by this session or account). */
+  async join(eventId: string, who: Visitor): Promise<QueueStatus> {
+    const f = await this.requireQueueEvent(eventId, { forJoin: true });
+    // Before on-sale every arrival draws a random place in the early band; a rejoin keeps the first draw.
+    const raw = await this.store.join(eventId, toWho(who), randomInt(0, 2 ** 48 - 1), f.onSaleAtMs, this.graceMs);
+    this.countPassedOver(eventId, raw);
+    return this.toStatus(raw, f);
+  }
+
+  /** The caller's place; refreshes its liveness. Redis only (event facts come from the in-process cache). */
+  async status(eventId: string, who: Visitor): Promise<QueueStatus> {
+    const f = await this.requireQueueEvent(eventId, { forJoin: false });
+    const raw = await this.store.status(eventId, toWho(who), this.graceMs);
+    this.countPassedOver(eventId, raw);
+    return this.toStatus(raw, f);
+  }
+
+  /** Leave the queue, giving up the place or the admission (frees the slot at once). 404 `not_queued` when neither. */
+  async leave(eventId: string, who: Visitor): Promise<void> {
+    await this.requireQueueEvent(eventId, { forJoin: false, allowEnded: true });
+    const removed = await this.store.leave(eventId, toWho(who));
+    if (removed === 0) throw new AppError(404, 'not_queued', 'You are not in the waiting room of this event.');
+  }
 
   /** Throws 403 `not_admitted` when the event needs a waiting-room admission this shopper lacks. */
-  async assertAdmitted(event: Pick<EventSaleInfo, 'id' | 'highDemand'>, _who: Shopper): Promise<void> {
+  async assertAdmitted(event: Pick<EventSaleInfo, 'id' | 'highDemand'>, who: Shopper | Visitor): Promise<void> {
     if (!event.highDemand) return;
-    throw new ForbiddenError('Join the waiting room for this event first.', 'not_admitted');
+    const until = await this.store.admittedUntil(event.id, toWho(who));
+    if (until === null) throw new ForbiddenError('Join the waiting room for this event first.', 'not_admitted');
+  }
+
+  /** The admission expiry (ms since epoch) of this shopper, or null. */
+  admittedUntil(eventId: string, who: Shopper | Visitor): Promise<number | null> {
+    return this.store.admittedUntil(eventId, toWho(who));
   }
 
   /** Free the shopper's admission slot at once (called after a completed checkout). */
-  async finishShopping(_eventId: string, _who: Shopper): Promise<void> {
-    void this.deps;
+  async finishShopping(eventId: string, who: Shopper | Visitor): Promise<void> {
+    await this.store.finish(eventId, toWho(who));
+  }
+
+  /**
+   * One admission pass over every event with a waiting queue. Safe in every instance at once:
+   * the decision per event is one atomic Lua script.
+   */
+  async admitTick(): Promise<{ events: number; admitted: number; passedOver: number }> {
+    const events = await this.store.activeEvents();
+    let admitted = 0;
+    let passedOver = 0;
+    for (const eventId of events) {
+      const r = await this.admitEvent(eventId);
+      admitted += r.admitted;
+      passedOver += r.passedOver;
+    }
+    return { events: events.length, admitted, passedOver };
+  }
+
+  /** One admission tick for one event; returns the members admitted in queue order. */
+  async admitEvent(eventId: string): Promise<{ admitted: number; passedOver: number; members: string[] }> {
+    let r = await this.store.admit(eventId, this.graceMs, this.windowMs);
+    if (!r) {
+      const info = await findEventSaleInfo(this.deps.db, eventId);
+      if (!info) {
+        await this.store.markIdle(eventId);
+        return { admitted: 0, passedOver: 0, members: [] };
+      }
+      await this.store.seedSettings(eventId, info.admissionRatePerMinute, info.maxConcurrentShoppers, SETTINGS_TTL_SECONDS);
+      r = await this.store.admit(eventId, this.graceMs, this.windowMs);
+      if (!r) return { admitted: 0, passedOver: 0, members: [] };
+    }
+    const m = this.metrics;
+    m.queueLength.set({ event_id: eventId }, r.queueLength);
+    m.activeShoppers.set({ event_id: eventId }, r.activeShoppers);
+    if (r.admitted.length) m.admissions.inc({ event_id: eventId }, r.admitted.length);
+    if (r.passedOver) m.passedOver.inc({ event_id: eventId }, r.passedOver);
+    for (const a of r.admitted) m.waitSeconds.observe(a.waitMs / 1000);
+    if (r.queueLength === 0 && r.activeShoppers === 0) await this.store.markIdle(eventId);
+    return { admitted: r.admitted.length, passedOver: r.passedOver, members: r.admitted.map((a) => a.member) };
+  }
+
+  /** Change the admission settings in PostgreSQL and, after commit, the live ones the worker reads. */
+  async updateSettings(eventId: string, input: QueueSettingsInput): Promise<QueueSettings> {
+    const row = await updateQueueSettings(this.deps.db, eventId, input);
+    if (!row) throw new NotFoundError('Event');
+    await this.store.setSettings(eventId, row.admissionRatePerMinute, row.maxConcurrentShoppers, SETTINGS_TTL_SECONDS);
+    this.facts.delete(eventId);
+    return { admissionRatePerMinute: row.admissionRatePerMinute, maxConcurrentShoppers: row.maxConcurrentShoppers };
+  }
+
+  /**
+   * Forget cached facts and live settings of an event (call after editing or cancelling it
+   * elsewhere, so the worker and the status path pick the change up at once instead of within a minute).
+   */
+  async invalidateEvent(eventId: string): Promise<void> {
+    this.facts.delete(eventId);
+    await this.store.dropSettings(eventId);
+  }
+
+  /** Waiting-room figures for the operator view. 404 for an unknown event. */
+  async figures(eventId: string): Promise<QueueFigures> {
+    const info = await findEventSaleInfo(this.deps.db, eventId);
+    if (!info) throw new NotFoundError('Event');
+    const f = await this.store.figures(eventId);
+    return {
+      queueLength: f.queueLength,
+      admitted: f.admitted,
+      admissionRatePerMinute: info.admissionRatePerMinute,
+      maxConcurrentShoppers: info.maxConcurrentShoppers,
+      ...(f.admittedTotal > 0 ? { averageWaitSeconds: Math.round(f.waitSumMs / f.admittedTotal / 100) / 10 } : {}),
+      ...(f.measuredRate !== null ? { measuredRatePerMinute: f.measuredRate } : {}),
+      passedOver: f.passedOver,
+      admittedTotal: f.admittedTotal,
+    };
+  }
+
+  /** Sold/held/available seats and revenue straight from SQL, while the inventory and orders services lack them. */
+  salesFallback(eventId: string) {
+    return salesFigures(this.deps.db, eventId);
+  }
+
+  private countPassedOver(eventId: string, raw: RawStatus) {
+    if (raw.passedOver) this.metrics.passedOver.inc({ event_id: eventId }, raw.passedOver);
+  }
+
+  private async eventFacts(eventId: string): Promise<EventFacts | null> {
+    const hit = this.facts.get(eventId);
+    if (hit && hit.expiresAt > Date.now()) return hit.value;
+    const info = await findEventSaleInfo(this.deps.db, eventId);
+    const value: EventFacts | null = info && {
+      id: info.id,
+      highDemand: info.highDemand,
+      onSaleAtMs: info.onSaleAt.getTime(),
+      startsAtMs: info.startsAt.getTime(),
+      cancelled: info.cancelled,
+      admissionRatePerMinute: info.admissionRatePerMinute,
+      maxConcurrentShoppers: info.maxConcurrentShoppers,
+    };
+    if (this.facts.size > 10_000) this.facts.clear();
+    this.facts.set(eventId, { value, expiresAt: Date.now() + FACTS_TTL_MS });
+    return value;
+  }
+
+  /** 404 unknown event; 409 `queue_not_enabled` for a normal event; 409 for a cancelled or past event. */
+  private async requireQueueEvent(eventId: string, o: { forJoin: boolean; allowEnded?: boolean }): Promise<EventFacts> {
+    const f = await this.eventFacts(eventId);
+    if (!f) throw new NotFoundError('Event');
+    if (!f.highDemand) throw new ConflictError('This event has no waiting room; go straight to the seats.', 'queue_not_enabled');
+    if (!o.allowEnded) {
+      if (f.cancelled) throw new ConflictError('This event has been cancelled.', 'event_cancelled');
+      if (f.startsAtMs <= Date.now()) throw new ConflictError('This event has already started; its sale is over.', 'event_not_on_sale');
+    }
+    return f;
+  }
+
+  private toStatus(raw: RawStatus, f: EventFacts): QueueStatus {
+    if (raw.state === 'admitted' && raw.admittedUntilMs !== null) {
+      const left = Math.max(1, Math.floor((raw.admittedUntilMs - raw.nowMs) / 1000));
+      return { status: 'admitted', admittedUntil: new Date(raw.admittedUntilMs).toISOString(), pollAfterSeconds: Math.min(POLL_ADMITTED, left) };
+    }
+    if (raw.state !== 'queued') return { status: raw.state };
+    const rate = raw.measuredRatePerMinute ?? raw.configuredRatePerMinute ?? f.admissionRatePerMinute;
+    const untilSale = Math.max(0, f.onSaleAtMs - raw.nowMs) / 1000;
+    const position = raw.rank + 1;
+    const estimate = rate > 0 ? Math.ceil(untilSale + (position * 60) / rate) : undefined;
+    // Near the front poll often; far back rarely; always well inside the liveness grace period.
+    const ceiling = Math.max(1, Math.min(POLL_MAX, Math.floor(this.graceMs / 3000)));
+    const pollAfterSeconds = Math.max(1, Math.min(ceiling, Math.max(POLL_MIN, Math.round((estimate ?? 0) / 20))));
+    return {
+      status: 'queued',
+      position,
+      aheadOfYou: raw.rank,
+      ...(estimate !== undefined ? { estimatedWaitSeconds: estimate } : {}),
+      pollAfterSeconds,
+      onSaleAt: new Date(f.onSaleAtMs).toISOString(),
+    };
   }
 }

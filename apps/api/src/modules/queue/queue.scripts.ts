@@ -1,0 +1,268 @@
+/**
+ * Redis keys and Lua scripts of the waiting room. Every per-event key carries the hash tag
+ * `{eventId}` so one script only ever touches one cluster slot. The scripts read the clock
+ * with Redis `TIME`, so every API instance agrees on "now" and on the order of arrivals.
+ *
+ * Members are `u:<userId>` for a signed-in visitor (one entry per account) and `s:<sessionId>`
+ * for an anonymous one (one entry per browser session).
+ */
+
+/** Scores of arrivals before on-sale are random in [0, EARLY_BAND); later ones are EARLY_BAND + a counter. */
+export const EARLY_BAND = 1e15;
+
+/** The set of events whose queue (or admitted set) is not empty: what the admission worker visits. */
+export const ACTIVE_EVENTS_KEY = 'q:active';
+
+/** Keys of one event's waiting room. */
+export function queueKeys(eventId: string) {
+  const p = `q:{${eventId}}:`;
+  return {
+    /** zset member → place (random early band, then arrival counter). */
+    queue: `${p}z`,
+    /** zset member → last poll (ms, Redis clock): liveness. */
+    seen: `${p}seen`,
+    /** zset member → admission expiry (ms). */
+    admitted: `${p}adm`,
+    /** hash member → join time (ms), for the wait-time histogram. */
+    joined: `${p}joined`,
+    /** string: the arrival counter after on-sale. */
+    seq: `${p}seq`,
+    /** zset member → when it was passed over or its admission ran out (kept one hour, answers `expired`). */
+    gone: `${p}gone`,
+    /** hash rate, cap: the live settings the worker reads (seeded from PostgreSQL, set by the admin). */
+    settings: `${p}cfg`,
+    /** hash tokens, ts: the token bucket of the admission rate. */
+    bucket: `${p}bucket`,
+    /** hash admittedTotal, waitSumMs, passedOver, measuredRate. */
+    stats: `${p}stats`,
+    /** hash c:<10 s bucket> admissions, m:<10 s bucket> saturated milliseconds: the measured rate. */
+    rateLog: `${p}admlog`,
+  };
+}
+export type QueueKeys = ReturnType<typeof queueKeys>;
+
+const NOW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`;
+
+// Members of the caller: the account first (if signed in), then the session.
+const MEMBERS = `
+local members = {}
+if ARGV[2] ~= '' then members[#members + 1] = 'u:' .. ARGV[2] end
+members[#members + 1] = 's:' .. ARGV[1]
+`;
+
+/**
+ * The common reply of join and status:
+ * { state, rank (-1 if none), queueLength, admittedUntil ('' if none), measuredRate ('' if none),
+ *   configuredRate ('' if none), now, passedOver (0/1) }
+ */
+const STATUS_BODY = `
+local passed = 0
+for _, m in ipairs(members) do
+  local exp = redis.call('ZSCORE', KEYS[3], m)
+  if exp and tonumber(exp) > now then
+    return {'admitted', -1, redis.call('ZCARD', KEYS[1]), exp, '', '', now, 0}
+  end
+end
+for _, m in ipairs(members) do
+  local rank = redis.call('ZRANK', KEYS[1], m)
+  if rank then
+    local seen = tonumber(redis.call('ZSCORE', KEYS[2], m) or '0')
+    if now - seen <= grace then
+      redis.call('ZADD', KEYS[2], now, m)
+      return {'queued', rank, redis.call('ZCARD', KEYS[1]), '', redis.call('HGET', KEYS[7], 'measuredRate') or '',
+              redis.call('HGET', KEYS[8], 'rate') or '', now, 0}
+    end
+    -- Not seen within the grace period: passed over (the worker's sweep may not have reached it yet).
+    redis.call('ZREM', KEYS[1], m)
+    redis.call('ZREM', KEYS[2], m)
+    redis.call('HDEL', KEYS[4], m)
+    redis.call('ZADD', KEYS[6], now, m)
+    redis.call('HINCRBY', KEYS[7], 'passedOver', 1)
+    passed = 1
+  end
+end
+`;
+
+/**
+ * Join. KEYS: queue, seen, admitted, joined, seq, gone, stats, settings.
+ * ARGV: sessionId, userId or '', random early score, onSaleAt ms, grace ms.
+ * An existing live entry (by account or session) or a valid admission is returned unchanged.
+ */
+export const JOIN_LUA = `${NOW}${MEMBERS}
+local grace = tonumber(ARGV[5])
+${STATUS_BODY}
+local m = members[1]
+local score
+if now < tonumber(ARGV[4]) then
+  score = ARGV[3]
+else
+  score = string.format('%d', ${EARLY_BAND} + redis.call('INCR', KEYS[5]))
+end
+for _, x in ipairs(members) do
+  redis.call('ZREM', KEYS[3], x)
+  redis.call('ZREM', KEYS[6], x)
+end
+redis.call('ZADD', KEYS[1], score, m)
+redis.call('ZADD', KEYS[2], now, m)
+redis.call('HSET', KEYS[4], m, now)
+return {'queued', redis.call('ZRANK', KEYS[1], m), redis.call('ZCARD', KEYS[1]), '',
+        redis.call('HGET', KEYS[7], 'measuredRate') or '', redis.call('HGET', KEYS[8], 'rate') or '', now, passed}
+`;
+
+/**
+ * Status (the cheap poll). KEYS: queue, seen, admitted, joined, seq (unused), gone, stats, settings.
+ * ARGV: sessionId, userId or '', unused, unused, grace ms. Refreshes the entry's last-seen time.
+ */
+export const STATUS_LUA = `${NOW}${MEMBERS}
+local grace = tonumber(ARGV[5])
+${STATUS_BODY}
+local qlen = redis.call('ZCARD', KEYS[1])
+for _, m in ipairs(members) do
+  if redis.call('ZSCORE', KEYS[6], m) or redis.call('ZSCORE', KEYS[3], m) then
+    return {'expired', -1, qlen, '', '', '', now, passed}
+  end
+end
+return {'not_in_queue', -1, qlen, '', '', '', now, passed}
+`;
+
+/**
+ * Leave: drop the caller's place and admission (frees the slot at once).
+ * KEYS: queue, seen, admitted, joined, gone. ARGV: sessionId, userId or ''. Returns how many were removed.
+ */
+export const LEAVE_LUA = `${MEMBERS}
+local n = 0
+for _, m in ipairs(members) do
+  n = n + redis.call('ZREM', KEYS[1], m) + redis.call('ZREM', KEYS[3], m)
+  redis.call('ZREM', KEYS[2], m)
+  redis.call('HDEL', KEYS[4], m)
+  redis.call('ZREM', KEYS[5], m)
+end
+return n
+`;
+
+/**
+ * Is the caller admitted now? KEYS: admitted. ARGV: sessionId, userId or ''. Returns the expiry ms or 0.
+ */
+export const ADMITTED_LUA = `${NOW}${MEMBERS}
+for _, m in ipairs(members) do
+  local exp = redis.call('ZSCORE', KEYS[1], m)
+  if exp and tonumber(exp) > now then return exp end
+end
+return 0
+`;
+
+/**
+ * Finish shopping: free the caller's admission slot. KEYS: admitted. ARGV: sessionId, userId or ''.
+ */
+export const FINISH_LUA = `${MEMBERS}
+local n = 0
+for _, m in ipairs(members) do n = n + redis.call('ZREM', KEYS[1], m) end
+return n
+`;
+
+/**
+ * One admission tick for one event: the whole decision in one atomic step, so any number of
+ * instances may run it concurrently and each entry is admitted exactly once, in queue order.
+ * KEYS: queue, seen, admitted, joined, settings, bucket, stats, rateLog, gone.
+ * ARGV: grace ms, shopping window ms, max admissions per tick, max stale entries swept per tick.
+ * Returns {-1} when the live settings are missing (the caller seeds them and retries), else
+ * { admittedCount, passedOverCount, queueLength, activeShoppers, member1, waitMs1, member2, waitMs2, ... }.
+ */
+export const ADMIT_LUA = `${NOW}
+local rate = tonumber(redis.call('HGET', KEYS[5], 'rate') or '')
+local cap = tonumber(redis.call('HGET', KEYS[5], 'cap') or '')
+if not rate or not cap then return {-1} end
+local grace = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local maxBatch = tonumber(ARGV[3])
+local sweep = tonumber(ARGV[4])
+
+-- 1. Admissions whose shopping window ran out free their slot.
+local ended = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 1000)
+for _, m in ipairs(ended) do
+  redis.call('ZREM', KEYS[3], m)
+  redis.call('ZADD', KEYS[9], now, m)
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[9], '-inf', now - 3600000)
+
+-- 2. Entries not seen within the grace period are passed over.
+local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - grace - 1, 'LIMIT', 0, sweep)
+for _, m in ipairs(stale) do
+  redis.call('ZREM', KEYS[1], m)
+  redis.call('ZREM', KEYS[2], m)
+  redis.call('HDEL', KEYS[4], m)
+  redis.call('ZADD', KEYS[9], now, m)
+end
+if #stale > 0 then redis.call('HINCRBY', KEYS[7], 'passedOver', #stale) end
+
+-- 3. Token bucket: rate per minute, refilled from the Redis clock; it starts full and holds two seconds' worth (at least 1).
+local b = redis.call('HMGET', KEYS[6], 'tokens', 'ts')
+local burst = math.max(1, rate / 30)
+local tokens = tonumber(b[1])
+local last = tonumber(b[2])
+if not tokens or not last then tokens = burst; last = now end
+local elapsed = math.max(0, now - last)
+tokens = math.min(burst, tokens + elapsed * rate / 60000)
+
+-- 4. Admit the head of the queue: as many as the bucket and the free slots allow.
+local active = redis.call('ZCARD', KEYS[3])
+local n = math.min(math.floor(tokens), cap - active, maxBatch)
+local out = {0, #stale, 0, 0}
+local admittedCount = 0
+local waitSum = 0
+if n > 0 then
+  local heads = redis.call('ZRANGE', KEYS[1], 0, n - 1)
+  local untilMs = now + window
+  for _, m in ipairs(heads) do
+    local joinedAt = tonumber(redis.call('HGET', KEYS[4], m) or now)
+    redis.call('ZREM', KEYS[1], m)
+    redis.call('ZREM', KEYS[2], m)
+    redis.call('HDEL', KEYS[4], m)
+    redis.call('ZADD', KEYS[3], untilMs, m)
+    admittedCount = admittedCount + 1
+    waitSum = waitSum + (now - joinedAt)
+    out[#out + 1] = m
+    out[#out + 1] = now - joinedAt
+  end
+  tokens = tokens - admittedCount
+end
+redis.call('HSET', KEYS[6], 'tokens', tostring(tokens), 'ts', now)
+if admittedCount > 0 then
+  redis.call('HINCRBY', KEYS[7], 'admittedTotal', admittedCount)
+  redis.call('HINCRBY', KEYS[7], 'waitSumMs', waitSum)
+end
+
+-- 5. Measured rate: admissions per saturated millisecond (ticks that left people waiting) over 5 minutes.
+local qlen = redis.call('ZCARD', KEYS[1])
+local slot = math.floor(now / 10000)
+if qlen > 0 and elapsed > 0 then
+  redis.call('HINCRBY', KEYS[8], 'c:' .. slot, admittedCount)
+  redis.call('HINCRBY', KEYS[8], 'm:' .. slot, math.min(elapsed, 5000))
+  redis.call('PEXPIRE', KEYS[8], 900000)
+end
+local fields = {}
+for i = 0, 29 do
+  fields[#fields + 1] = 'c:' .. (slot - i)
+  fields[#fields + 1] = 'm:' .. (slot - i)
+end
+local vals = redis.call('HMGET', KEYS[8], unpack(fields))
+local sc, sm = 0, 0
+for i = 1, #vals, 2 do
+  sc = sc + (tonumber(vals[i]) or 0)
+  sm = sm + (tonumber(vals[i + 1]) or 0)
+end
+redis.call('HDEL', KEYS[8], 'c:' .. (slot - 30), 'm:' .. (slot - 30), 'c:' .. (slot - 31), 'm:' .. (slot - 31))
+if sm >= 10000 then
+  redis.call('HSET', KEYS[7], 'measuredRate', tostring(sc * 60000 / sm))
+else
+  redis.call('HDEL', KEYS[7], 'measuredRate')
+end
+
+out[1] = admittedCount
+out[3] = qlen
+out[4] = redis.call('ZCARD', KEYS[3])
+return out
+`;

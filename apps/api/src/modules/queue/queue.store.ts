@@ -1,0 +1,178 @@
+import type { Redis } from '../../platform/redis.js';
+import { ACTIVE_EVENTS_KEY, ADMIT_LUA, ADMITTED_LUA, FINISH_LUA, JOIN_LUA, LEAVE_LUA, STATUS_LUA, queueKeys } from './queue.scripts.js';
+
+/** Raw answer of the join / status scripts. */
+export interface RawStatus {
+  state: 'queued' | 'admitted' | 'not_in_queue' | 'expired';
+  /** 0-based rank in the queue, -1 when not queued. */
+  rank: number;
+  queueLength: number;
+  admittedUntilMs: number | null;
+  measuredRatePerMinute: number | null;
+  configuredRatePerMinute: number | null;
+  nowMs: number;
+  /** 1 when this call found the caller's entry stale and passed it over. */
+  passedOver: number;
+}
+
+/** Outcome of one admission tick for one event. */
+export interface AdmitResult {
+  admitted: { member: string; waitMs: number }[];
+  passedOver: number;
+  queueLength: number;
+  activeShoppers: number;
+}
+
+export interface Who {
+  sessionId: string;
+  /** '' when not signed in. */
+  userId: string;
+}
+
+type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+interface QueueScripts {
+  qJoin: ScriptFn;
+  qStatus: ScriptFn;
+  qLeave: ScriptFn;
+  qAdmitted: ScriptFn;
+  qFinish: ScriptFn;
+  qAdmit: ScriptFn;
+}
+
+const num = (v: unknown): number | null => (v === '' || v === null || v === undefined || v === false ? null : Number(v));
+
+function toRawStatus(r: unknown[]): RawStatus {
+  return {
+    state: r[0] as RawStatus['state'],
+    rank: Number(r[1]),
+    queueLength: Number(r[2]),
+    admittedUntilMs: num(r[3]),
+    measuredRatePerMinute: num(r[4]),
+    configuredRatePerMinute: num(r[5]),
+    nowMs: Number(r[6]),
+    passedOver: Number(r[7]),
+  };
+}
+
+/**
+ * The waiting room's Redis side: every state change is one Lua script on one event's keys
+ * (see queue.scripts.ts). ioredis applies the process key prefix to KEYS and runs the
+ * scripts by SHA, loading them on NOSCRIPT.
+ */
+export class QueueStore {
+  private readonly r: Redis & QueueScripts;
+
+  constructor(redis: Redis) {
+    this.r = redis as Redis & QueueScripts;
+    if (typeof this.r.qAdmit !== 'function') {
+      redis.defineCommand('qJoin', { numberOfKeys: 8, lua: JOIN_LUA });
+      redis.defineCommand('qStatus', { numberOfKeys: 8, lua: STATUS_LUA });
+      redis.defineCommand('qLeave', { numberOfKeys: 5, lua: LEAVE_LUA });
+      redis.defineCommand('qAdmitted', { numberOfKeys: 1, lua: ADMITTED_LUA });
+      redis.defineCommand('qFinish', { numberOfKeys: 1, lua: FINISH_LUA });
+      redis.defineCommand('qAdmit', { numberOfKeys: 9, lua: ADMIT_LUA });
+    }
+  }
+
+  private statusKeys(eventId: string): string[] {
+    const k = queueKeys(eventId);
+    return [k.queue, k.seen, k.admitted, k.joined, k.seq, k.gone, k.stats, k.settings];
+  }
+
+  /** Join (or find the caller's existing place); marks the event active for the worker. */
+  async join(eventId: string, who: Who, earlyScore: number, onSaleAtMs: number, graceMs: number): Promise<RawStatus> {
+    const r = (await this.r.qJoin(...this.statusKeys(eventId), who.sessionId, who.userId, String(earlyScore), onSaleAtMs, graceMs)) as unknown[];
+    // After the entry exists (see markIdle for why this order keeps the set complete).
+    await this.r.sadd(ACTIVE_EVENTS_KEY, eventId);
+    return toRawStatus(r);
+  }
+
+  /** The caller's status; refreshes the last-seen time of a queued entry. */
+  async status(eventId: string, who: Who, graceMs: number): Promise<RawStatus> {
+    const r = (await this.r.qStatus(...this.statusKeys(eventId), who.sessionId, who.userId, '', '', graceMs)) as unknown[];
+    return toRawStatus(r);
+  }
+
+  /** Leave the queue and give up any admission. Returns how many entries were removed. */
+  async leave(eventId: string, who: Who): Promise<number> {
+    const k = queueKeys(eventId);
+    return Number(await this.r.qLeave(k.queue, k.seen, k.admitted, k.joined, k.gone, who.sessionId, who.userId));
+  }
+
+  /** The expiry (ms) of the caller's valid admission, or null. */
+  async admittedUntil(eventId: string, who: Who): Promise<number | null> {
+    const r = Number(await this.r.qAdmitted(queueKeys(eventId).admitted, who.sessionId, who.userId));
+    return r > 0 ? r : null;
+  }
+
+  /** Free the caller's admission slot. */
+  async finish(eventId: string, who: Who): Promise<number> {
+    return Number(await this.r.qFinish(queueKeys(eventId).admitted, who.sessionId, who.userId));
+  }
+
+  /** One admission tick; null when the live settings are missing and must be seeded first. */
+  async admit(eventId: string, graceMs: number, windowMs: number, maxBatch = 5000, sweep = 2000): Promise<AdmitResult | null> {
+    const k = queueKeys(eventId);
+    const r = (await this.r.qAdmit(k.queue, k.seen, k.admitted, k.joined, k.settings, k.bucket, k.stats, k.rateLog, k.gone, graceMs, windowMs, maxBatch, sweep)) as unknown[];
+    if (Number(r[0]) === -1) return null;
+    const admitted: AdmitResult['admitted'] = [];
+    for (let i = 4; i < r.length; i += 2) admitted.push({ member: String(r[i]), waitMs: Number(r[i + 1]) });
+    return { admitted, passedOver: Number(r[1]), queueLength: Number(r[2]), activeShoppers: Number(r[3]) };
+  }
+
+  /** Seed the live settings if absent (they expire so PostgreSQL edits made elsewhere show up within `ttlSeconds`). */
+  async seedSettings(eventId: string, rate: number, cap: number, ttlSeconds: number): Promise<void> {
+    const k = queueKeys(eventId).settings;
+    await this.r.multi().hsetnx(k, 'rate', rate).hsetnx(k, 'cap', cap).expire(k, ttlSeconds, 'NX').exec();
+  }
+
+  /** Overwrite the live settings (admin change; effective on the next tick). */
+  async setSettings(eventId: string, rate: number, cap: number, ttlSeconds: number): Promise<void> {
+    const k = queueKeys(eventId).settings;
+    await this.r.multi().hset(k, 'rate', rate, 'cap', cap).expire(k, ttlSeconds).exec();
+  }
+
+  /** Drop the live settings so the next tick reloads them from PostgreSQL. */
+  async dropSettings(eventId: string): Promise<void> {
+    await this.r.del(queueKeys(eventId).settings);
+  }
+
+  /** Events with a non-empty queue or admitted set. */
+  activeEvents(): Promise<string[]> {
+    return this.r.smembers(ACTIVE_EVENTS_KEY);
+  }
+
+  /**
+   * Remove an idle event from the active set. SREM first, then re-check: a concurrent join
+   * does ZADD then SADD, so either we see its entry and re-add, or its SADD comes after our SREM.
+   */
+  async markIdle(eventId: string): Promise<void> {
+    const k = queueKeys(eventId);
+    await this.r.srem(ACTIVE_EVENTS_KEY, eventId);
+    const [[, q], [, a]] = (await this.r.multi().zcard(k.queue).zcard(k.admitted).exec()) as [[null, number], [null, number]];
+    if (q > 0 || a > 0) await this.r.sadd(ACTIVE_EVENTS_KEY, eventId);
+  }
+
+  /** Queue figures for the operator view. */
+  async figures(eventId: string): Promise<{ queueLength: number; admitted: number; admittedTotal: number; waitSumMs: number; passedOver: number; measuredRate: number | null; nowMs: number }> {
+    const k = queueKeys(eventId);
+    const [sec, micro] = await this.r.time();
+    const nowMs = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+    const res = (await this.r
+      .multi()
+      .zcard(k.queue)
+      .zcount(k.admitted, `(${nowMs}`, '+inf')
+      .hmget(k.stats, 'admittedTotal', 'waitSumMs', 'passedOver', 'measuredRate')
+      .exec()) as [null, unknown][];
+    const s = res[2]![1] as (string | null)[];
+    return {
+      queueLength: Number(res[0]![1]),
+      admitted: Number(res[1]![1]),
+      admittedTotal: Number(s[0] ?? 0),
+      waitSumMs: Number(s[1] ?? 0),
+      passedOver: Number(s[2] ?? 0),
+      measuredRate: num(s[3]),
+      nowMs,
+    };
+  }
+}
