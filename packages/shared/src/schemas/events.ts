@@ -32,7 +32,8 @@ export const EventSummary = z
     id: Uuid,
     name: z.string(),
     category: EventCategory,
-    venue: z.object({ id: Uuid, name: z.string(), city: z.string() }),
+    /** `timezone` (IANA) lets clients show the start time in the venue's local time. */
+    venue: z.object({ id: Uuid, name: z.string(), city: z.string(), timezone: z.string().optional() }),
     startsAt: IsoDateTime,
     onSaleAt: IsoDateTime,
     status: EventStatus,

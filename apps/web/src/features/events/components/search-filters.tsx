@@ -1,0 +1,85 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { EventCategory, type EventSort } from '@ticketing/shared';
+import { Button, Input, Select } from '../../../components/ui';
+import type { EventSearchParams } from '../search-params';
+
+const SORT_LABEL: Record<EventSort, string> = {
+  relevance: 'Best match',
+  date: 'Date: soonest',
+  '-date': 'Date: latest',
+  name: 'Name A–Z',
+  price: 'Price: lowest',
+  '-price': 'Price: highest',
+};
+
+/** Filter panel. Calls `onChange` with the whole next search state (page reset to 1). */
+export function SearchFilters({ value, onChange }: { value: EventSearchParams; onChange: (next: EventSearchParams) => void }) {
+  const [draft, setDraft] = useState(value);
+  // The URL is the source of truth: follow it on back/forward.
+  useEffect(() => setDraft(value), [value]);
+
+  function apply(next: EventSearchParams) {
+    onChange({ ...next, page: undefined });
+  }
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    apply(draft);
+  }
+  const hasFilters = Boolean(value.q || value.category || value.city || value.from || value.to || value.maxPrice !== undefined);
+
+  return (
+    <form onSubmit={submit} className="grid grid-cols-2 gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 md:grid-cols-4 lg:grid-cols-8" aria-label="Filter events">
+      <Input
+        className="col-span-2"
+        label="Search"
+        type="search"
+        placeholder="Artist, team, venue…"
+        value={draft.q ?? ''}
+        onChange={(e) => setDraft({ ...draft, q: e.target.value || undefined })}
+      />
+      <Select
+        label="Category"
+        value={draft.category ?? ''}
+        onChange={(e) => apply({ ...draft, category: (e.target.value || undefined) as EventSearchParams['category'] })}
+      >
+        <option value="">All</option>
+        {EventCategory.options.map((c) => (
+          <option key={c} value={c}>
+            {c[0]!.toUpperCase() + c.slice(1)}
+          </option>
+        ))}
+      </Select>
+      <Input label="City" value={draft.city ?? ''} onChange={(e) => setDraft({ ...draft, city: e.target.value || undefined })} />
+      <Input label="From" type="date" value={draft.from ?? ''} onChange={(e) => apply({ ...draft, from: e.target.value || undefined })} />
+      <Input label="To" type="date" value={draft.to ?? ''} min={draft.from} onChange={(e) => apply({ ...draft, to: e.target.value || undefined })} />
+      <Input
+        label="Max price"
+        type="number"
+        inputMode="numeric"
+        min={0}
+        step={1}
+        placeholder="Any"
+        value={draft.maxPrice ?? ''}
+        onChange={(e) => setDraft({ ...draft, maxPrice: e.target.value === '' ? undefined : Math.max(0, Math.floor(Number(e.target.value))) })}
+      />
+      <Select label="Sort by" value={draft.sort ?? ''} onChange={(e) => apply({ ...draft, sort: (e.target.value || undefined) as EventSort | undefined })}>
+        <option value="">{draft.q ? 'Best match' : 'Date: soonest'}</option>
+        {(Object.keys(SORT_LABEL) as EventSort[])
+          .filter((s) => s !== 'relevance' || draft.q)
+          .map((s) => (
+            <option key={s} value={s}>
+              {SORT_LABEL[s]}
+            </option>
+          ))}
+      </Select>
+      <div className="col-span-2 flex items-end gap-2 md:col-span-4 lg:col-span-8">
+        <Button type="submit">Search</Button>
+        {hasFilters && (
+          <Button variant="ghost" onClick={() => onChange({})}>
+            Clear filters
+          </Button>
+        )}
+      </div>
+    </form>
+  );
+}
