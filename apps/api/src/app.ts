@@ -17,6 +17,11 @@ import { createRateLimiters, type RateLimiters } from './platform/rate-limit.js'
 import { AuthService } from './modules/auth/auth.service.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { QueueService } from './modules/queue/queue.service.js';
+import { EventsService } from './modules/events/events.service.js';
+import { adminEventRoutes, eventRoutes } from './modules/events/events.routes.js';
+import { VenuesService } from './modules/venues/venues.service.js';
+import { adminVenueRoutes, venueRoutes } from './modules/venues/venues.routes.js';
+import { openApiRoutes } from './modules/openapi/openapi.routes.js';
 import { queueRoutes } from './modules/queue/queue.routes.js';
 import { queueAdminRoutes } from './modules/queue/queue-admin.routes.js';
 
@@ -35,6 +40,8 @@ export interface AppDeps {
 export interface Services {
   auth: AuthService;
   queue: QueueService;
+  events: EventsService;
+  venues: VenuesService;
 }
 
 export interface App {
@@ -100,6 +107,9 @@ export function createApp(deps: AppDeps): App {
   const services: Services = {
     auth: new AuthService(deps),
     queue: new QueueService(deps),
+    events: new EventsService(deps),
+    // A venue's name and city feed event search and lists: drop cached event reads after a venue write.
+    venues: new VenuesService(deps, { onChange: () => services.events.invalidate() }),
   };
 
   const api = express.Router();
@@ -108,6 +118,11 @@ export function createApp(deps: AppDeps): App {
   api.use('/events/:eventId/queue', queueRoutes(services));
   api.use('/admin/events', queueAdminRoutes(services));
   // Module routers are mounted here, one line each.
+  api.use(openApiRoutes());
+  api.use('/events', eventRoutes(services));
+  api.use('/venues', venueRoutes(services));
+  api.use('/admin/events', adminEventRoutes(services));
+  api.use('/admin/venues', adminVenueRoutes(services));
 
   app.use('/api/v1', api);
   app.use(notFoundHandler);

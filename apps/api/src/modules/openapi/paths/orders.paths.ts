@@ -1,0 +1,67 @@
+import { CheckoutInput, IdempotencyKey, Order, OrderIdParams, OrderList, OrderListQuery, TicketIdParams } from '@ticketing/shared';
+import { z } from 'zod';
+import { jsonBody, jsonResponse, problems, sessionAuth, type OpenApiPaths } from '../openapi.helpers.js';
+
+const IdempotencyHeader = z.object({ 'idempotency-key': IdempotencyKey.meta({ description: 'Same key, same order: never a second charge.' }) });
+
+/** OpenAPI paths of checkout, orders and tickets (written from API.md; those modules may take them over). */
+export const ordersPaths: OpenApiPaths = {
+  '/checkout': {
+    post: {
+      tags: ['Checkout'],
+      operationId: 'checkout',
+      summary: 'Pay for a hold and receive the order with its tickets.',
+      security: sessionAuth,
+      requestParams: { header: IdempotencyHeader },
+      requestBody: jsonBody(CheckoutInput),
+      responses: {
+        '200': jsonResponse(Order, 'The order already created with this Idempotency-Key.'),
+        '201': jsonResponse(Order, 'The order.'),
+        ...problems(400, 401, 402, 403, 404, 409, 410, 503),
+      },
+    },
+  },
+  '/orders': {
+    get: {
+      tags: ['Orders'],
+      operationId: 'listOrders',
+      summary: 'Your orders, newest first.',
+      security: sessionAuth,
+      requestParams: { query: OrderListQuery },
+      responses: { '200': jsonResponse(OrderList, 'A page of orders.'), ...problems(400, 401) },
+    },
+  },
+  '/orders/{orderId}': {
+    get: {
+      tags: ['Orders'],
+      operationId: 'getOrder',
+      summary: 'One of your orders with its tickets.',
+      security: sessionAuth,
+      requestParams: { path: OrderIdParams },
+      responses: { '200': jsonResponse(Order, 'The order.'), ...problems(400, 401, 404) },
+    },
+  },
+  '/orders/{orderId}/cancel': {
+    post: {
+      tags: ['Orders'],
+      operationId: 'cancelOrder',
+      summary: 'Cancel and refund an order; its seats become available again.',
+      security: sessionAuth,
+      requestParams: { path: OrderIdParams },
+      responses: { '200': jsonResponse(Order, 'The refunded order.'), ...problems(400, 401, 403, 404, 409, 503) },
+    },
+  },
+  '/tickets/{ticketId}/qr.svg': {
+    get: {
+      tags: ['Orders'],
+      operationId: 'getTicketQr',
+      summary: "The ticket's QR code (its signed code).",
+      security: sessionAuth,
+      requestParams: { path: TicketIdParams },
+      responses: {
+        '200': { description: 'An SVG image.', content: { 'image/svg+xml': { schema: { type: 'string' } } } },
+        ...problems(400, 401, 404),
+      },
+    },
+  },
+};
