@@ -22,6 +22,10 @@ import { adminEventRoutes, eventRoutes } from './modules/events/events.routes.js
 import { VenuesService } from './modules/venues/venues.service.js';
 import { adminVenueRoutes, venueRoutes } from './modules/venues/venues.routes.js';
 import { openApiRoutes } from './modules/openapi/openapi.routes.js';
+import { createCommerceServices } from './modules/checkout/commerce.js';
+import { checkoutRoutes } from './modules/checkout/checkout.routes.js';
+import { adminEventCancelRoutes, ordersRoutes } from './modules/orders/orders.routes.js';
+import { checkinRoutes, ticketsRoutes } from './modules/tickets/tickets.routes.js';
 import { queueRoutes } from './modules/queue/queue.routes.js';
 import { queueAdminRoutes } from './modules/queue/queue-admin.routes.js';
 
@@ -42,6 +46,13 @@ export interface Services {
   queue: QueueService;
   events: EventsService;
   venues: VenuesService;
+  /** Checkout, payments (provider + breaker), orders and tickets: modules/checkout/commerce.ts. */
+  checkout: ReturnType<typeof createCommerceServices>['checkout'];
+  payments: ReturnType<typeof createCommerceServices>['payments'];
+  orders: ReturnType<typeof createCommerceServices>['orders'];
+  tickets: ReturnType<typeof createCommerceServices>['tickets'];
+  /** The simulated payment provider (tests script it and count its charges). */
+  paymentProvider: ReturnType<typeof createCommerceServices>['paymentProvider'];
 }
 
 export interface App {
@@ -105,6 +116,7 @@ export function createApp(deps: AppDeps): App {
 
   const limiters = createRateLimiters(deps);
   const services: Services = {
+    ...createCommerceServices(deps, () => services),
     auth: new AuthService(deps),
     queue: new QueueService(deps),
     events: new EventsService(deps),
@@ -118,6 +130,11 @@ export function createApp(deps: AppDeps): App {
   api.use('/events/:eventId/queue', queueRoutes(services));
   api.use('/admin/events', queueAdminRoutes(services));
   // Module routers are mounted here, one line each.
+  api.use('/checkout', checkoutRoutes(services));
+  api.use('/orders', ordersRoutes(services));
+  api.use('/tickets', ticketsRoutes(services));
+  api.use('/admin', checkinRoutes(services));
+  api.use('/admin', adminEventCancelRoutes(services));
   api.use(openApiRoutes());
   api.use('/events', eventRoutes(services));
   api.use('/venues', venueRoutes(services));

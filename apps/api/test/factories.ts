@@ -90,3 +90,36 @@ export async function createTestEvent(db: pg.Pool, o: TestEventOptions = {}): Pr
     client.release();
   }
 }
+
+/**
+ * Insert an active hold on `seatIds` for `userId` straight into the database (seats must be
+ * available): the hold row plus the seats marked held, as the holds API would leave them.
+ * `expiresInSeconds` may be negative for an already expired hold.
+ */
+export async function createTestHold(
+  db: pg.Pool,
+  o: { eventId: string; userId: string; seatIds: string[]; expiresInSeconds?: number },
+): Promise<{ holdId: string; expiresAt: Date }> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const h = await client.query<{ id: string; expires_at: Date }>(
+      `INSERT INTO holds (event_id, user_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3)) RETURNING id, expires_at`,
+      [o.eventId, o.userId, o.expiresInSeconds ?? 600],
+    );
+    const hold = h.rows[0]!;
+    const seats = await client.query(
+      `UPDATE event_seats SET status = 'held', hold_id = $1, holder_user_id = $2, held_until = $3
+        WHERE id = ANY($4::uuid[]) AND event_id = $5 AND status = 'available'`,
+      [hold.id, o.userId, hold.expires_at, o.seatIds, o.eventId],
+    );
+    if (seats.rowCount !== o.seatIds.length) throw new Error('createTestHold: some seats are not available');
+    await client.query('COMMIT');
+    return { holdId: hold.id, expiresAt: hold.expires_at };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -43,6 +43,17 @@ const EnvSchema = z.object({
   EVENT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(30),
   /** How long a hold lasts. */
   HOLD_TTL_SECONDS: z.coerce.number().int().min(1).default(600),
+  /** Give up on one payment provider call after this long (answer 503 payment_unavailable). */
+  PAYMENT_TIMEOUT_MS: z.coerce.number().int().min(10).default(5_000),
+  /** Consecutive provider failures (errors, timeouts) that open the payment circuit breaker. */
+  PAYMENT_BREAKER_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  /** How long the open breaker refuses calls before letting one trial through (half-open). */
+  PAYMENT_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(10).default(15_000),
+  /** How far checkout pushes a hold's expiry so the expiry worker cannot reap it mid-payment. */
+  PAYMENT_GRACE_SECONDS: z.coerce.number().int().min(5).default(120),
+  /** Simulated provider: latency of an ordinary charge, and of the "slow" test card. */
+  SIMULATED_PAYMENT_LATENCY_MS: z.coerce.number().int().min(0).default(20),
+  SIMULATED_PAYMENT_SLOW_MS: z.coerce.number().int().min(0).default(30_000),
   /** How long a waiting-room admission lasts (the shopping window). */
   QUEUE_SHOPPING_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
   /** A queued entry not polled for longer than this is passed over. */

@@ -33,3 +33,19 @@ export const CheckinResult = z
   })
   .meta({ id: 'CheckinResult' });
 export type CheckinResult = z.infer<typeof CheckinResult>;
+
+/** Answer of POST /admin/events/:id/cancel (repeatable: a retry refunds nothing twice). */
+export const EventCancelResult = z
+  .object({
+    eventId: Uuid,
+    cancelledAt: IsoDateTime,
+    /** True when the event was already cancelled before this request. */
+    alreadyCancelled: z.boolean(),
+    ordersRefunded: z.number().int(),
+    /** Orders whose refund failed this time (provider down); a retry picks them up. */
+    refundsFailed: z.number().int(),
+    holdsReleased: z.number().int(),
+    seatsReleased: z.number().int(),
+  })
+  .meta({ id: 'EventCancelResult' });
+export type EventCancelResult = z.infer<typeof EventCancelResult>;

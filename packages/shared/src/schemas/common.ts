@@ -61,6 +61,7 @@ export const ProblemCode = z.enum([
   'order_not_cancellable',
   'ticket_already_used',
   'ticket_forged',
+  'ticket_void',
   'payload_too_large',
   'unsupported_media_type',
   'service_unavailable',

@@ -1,0 +1,215 @@
+import type { Queryable } from '../../platform/db.js';
+
+/** An order row as checkout sees it. */
+export interface OrderRow {
+  id: string;
+  userId: string;
+  eventId: string;
+  holdId: string | null;
+  idempotencyKey: string;
+  requestHash: string;
+  status: 'pending' | 'completed' | 'failed' | 'cancelled' | 'refunded';
+  totalCents: number;
+  currency: string;
+  paymentId: string | null;
+  failureCode: string | null;
+  holdExpiresAt: Date | null;
+  updatedAt: Date;
+  /** Seconds since the row last changed (by the database clock). */
+  ageSeconds: number;
+}
+
+const ORDER_COLUMNS = `id, user_id, event_id, hold_id, idempotency_key, request_hash, status, total_cents, currency, payment_id,
+  failure_code, hold_expires_at, updated_at, EXTRACT(EPOCH FROM now() - updated_at)::float8 AS age_seconds`;
+
+function toOrderRow(r: Record<string, any>): OrderRow {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    eventId: r.event_id,
+    holdId: r.hold_id,
+    idempotencyKey: r.idempotency_key,
+    requestHash: r.request_hash,
+    status: r.status,
+    totalCents: r.total_cents,
+    currency: r.currency,
+    paymentId: r.payment_id,
+    failureCode: r.failure_code,
+    holdExpiresAt: r.hold_expires_at,
+    updatedAt: r.updated_at,
+    ageSeconds: r.age_seconds,
+  };
+}
+
+export async function findOrderByKey(db: Queryable, userId: string, key: string): Promise<OrderRow | null> {
+  const { rows } = await db.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE user_id = $1 AND idempotency_key = $2`, [userId, key]);
+  return rows[0] ? toOrderRow(rows[0]) : null;
+}
+
+export interface LockedHold {
+  id: string;
+  eventId: string;
+  userId: string;
+  status: string;
+  expiresAt: Date;
+  expired: boolean;
+}
+
+/** Lock the hold row (the expiry worker locks it too, with SKIP LOCKED). */
+export async function lockHold(tx: Queryable, holdId: string): Promise<LockedHold | null> {
+  const { rows } = await tx.query(
+    `SELECT id, event_id, user_id, status, expires_at, expires_at <= now() AS expired FROM holds WHERE id = $1 FOR UPDATE`,
+    [holdId],
+  );
+  const r = rows[0];
+  return r ? { id: r.id, eventId: r.event_id, userId: r.user_id, status: r.status, expiresAt: r.expires_at, expired: r.expired } : null;
+}
+
+export interface HeldSeat {
+  id: string;
+  index: number;
+  priceCents: number;
+}
+
+/** Seats currently held by the hold, with their prices. */
+export async function heldSeats(tx: Queryable, holdId: string): Promise<HeldSeat[]> {
+  const { rows } = await tx.query(
+    `SELECT s.id, s.seat_index, sec.price_cents
+       FROM event_seats s JOIN event_sections sec ON sec.id = s.section_id
+      WHERE s.hold_id = $1 AND s.status = 'held'
+      ORDER BY s.seat_index`,
+    [holdId],
+  );
+  return rows.map((r) => ({ id: r.id, index: r.seat_index, priceCents: r.price_cents }));
+}
+
+/** The event's currency and whether it is cancelled; FOR SHARE so an admin cancel waits for a sale in flight (and vice versa). */
+export async function eventForSale(tx: Queryable, eventId: string, lock: boolean): Promise<{ currency: string; cancelled: boolean } | null> {
+  const { rows } = await tx.query(
+    `SELECT currency, cancelled_at IS NOT NULL AS cancelled FROM events WHERE id = $1${lock ? ' FOR SHARE' : ''}`,
+    [eventId],
+  );
+  return rows[0] ? { currency: rows[0].currency, cancelled: rows[0].cancelled } : null;
+}
+
+/** Another live (not failed) order on this hold, other than `exceptOrderId`. */
+export async function liveOrderOnHold(tx: Queryable, holdId: string, exceptOrderId: string | null): Promise<boolean> {
+  const { rowCount } = await tx.query(`SELECT 1 FROM orders WHERE hold_id = $1 AND status <> 'failed' AND id IS DISTINCT FROM $2`, [holdId, exceptOrderId]);
+  return (rowCount ?? 0) > 0;
+}
+
+/** Insert-first: the pending order claims the idempotency key. Null when the key is already taken. */
+export async function insertPendingOrder(
+  tx: Queryable,
+  o: { userId: string; eventId: string; holdId: string; key: string; requestHash: string; totalCents: number; currency: string; holdExpiresAt: Date },
+): Promise<OrderRow | null> {
+  const { rows } = await tx.query(
+    `INSERT INTO orders (user_id, event_id, hold_id, idempotency_key, request_hash, status, total_cents, currency, hold_expires_at)
+     VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)
+     ON CONFLICT (user_id, idempotency_key) DO NOTHING
+     RETURNING ${ORDER_COLUMNS}`,
+    [o.userId, o.eventId, o.holdId, o.key, o.requestHash, o.totalCents, o.currency, o.holdExpiresAt],
+  );
+  return rows[0] ? toOrderRow(rows[0]) : null;
+}
+
+/**
+ * Take an order back to 'pending' for another attempt: a retry after payment_unavailable, or a
+ * stale pending order whose process died. Conditional update, so one taker wins.
+ */
+export async function reclaimOrder(tx: Queryable, orderId: string, staleSeconds: number, totalCents: number, holdExpiresAt: Date): Promise<OrderRow | null> {
+  const { rows } = await tx.query(
+    `UPDATE orders SET status = 'pending', failure_code = NULL, total_cents = $3, hold_expires_at = COALESCE(hold_expires_at, $4), updated_at = now()
+      WHERE id = $1
+        AND ((status = 'failed' AND failure_code = 'payment_unavailable')
+          OR (status = 'pending' AND updated_at < now() - make_interval(secs => $2)))
+      RETURNING ${ORDER_COLUMNS}`,
+    [orderId, staleSeconds, totalCents, holdExpiresAt],
+  );
+  return rows[0] ? toOrderRow(rows[0]) : null;
+}
+
+/** Push the hold and its seats' expiry to at least now + grace (payment in progress). */
+export async function extendHold(tx: Queryable, holdId: string, graceSeconds: number): Promise<void> {
+  await tx.query(
+    `WITH h AS (
+       UPDATE holds SET expires_at = GREATEST(expires_at, now() + make_interval(secs => $2)) WHERE id = $1 RETURNING expires_at
+     )
+     UPDATE event_seats SET held_until = (SELECT expires_at FROM h), updated_at = now() WHERE hold_id = $1 AND status = 'held'`,
+    [holdId, graceSeconds],
+  );
+}
+
+/** Put back the hold's original expiry (no free extension after a failed payment); only while still active. */
+export async function restoreHoldExpiry(tx: Queryable, holdId: string, originalExpiresAt: Date): Promise<void> {
+  await tx.query(
+    `WITH h AS (
+       UPDATE holds SET expires_at = LEAST(expires_at, $2) WHERE id = $1 AND status = 'active' RETURNING expires_at
+     )
+     UPDATE event_seats SET held_until = (SELECT expires_at FROM h), updated_at = now()
+      WHERE hold_id = $1 AND status = 'held' AND EXISTS (SELECT 1 FROM h)`,
+    [holdId, originalExpiresAt],
+  );
+}
+
+export async function failOrder(tx: Queryable, orderId: string, failureCode: string, paymentId: string | null = null): Promise<void> {
+  await tx.query(
+    `UPDATE orders SET status = 'failed', failure_code = $2, payment_id = COALESCE($3, payment_id), updated_at = now() WHERE id = $1 AND status = 'pending'`,
+    [orderId, failureCode, paymentId],
+  );
+}
+
+/** Record the payment attempt of an order (one row per order; a retry overwrites the attempt). */
+export async function upsertPayment(
+  tx: Queryable,
+  p: { orderId: string; provider: string; providerRef: string | null; amountCents: number; currency: string; status: 'succeeded' | 'declined' | 'failed' | 'refunded'; last4: string },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO payments (order_id, provider, provider_ref, amount_cents, currency, status, card_last4)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (order_id) DO UPDATE SET provider_ref = COALESCE(EXCLUDED.provider_ref, payments.provider_ref), amount_cents = EXCLUDED.amount_cents,
+       status = EXCLUDED.status, card_last4 = EXCLUDED.card_last4, updated_at = now()`,
+    [p.orderId, p.provider, p.providerRef, p.amountCents, p.currency, p.status, p.last4],
+  );
+}
+
+/** Sell the hold's seats to the order; returns the seats actually sold. */
+export async function sellHeldSeats(tx: Queryable, holdId: string, orderId: string): Promise<{ id: string; index: number }[]> {
+  const { rows } = await tx.query(
+    `UPDATE event_seats SET status = 'sold', order_id = $2, hold_id = NULL, held_until = NULL, updated_at = now()
+      WHERE hold_id = $1 AND status = 'held'
+      RETURNING id, seat_index`,
+    [holdId, orderId],
+  );
+  return rows.map((r) => ({ id: r.id, index: r.seat_index }));
+}
+
+export async function convertHold(tx: Queryable, holdId: string): Promise<void> {
+  await tx.query(`UPDATE holds SET status = 'converted', ended_at = now() WHERE id = $1 AND status = 'active'`, [holdId]);
+}
+
+export async function completeOrder(tx: Queryable, orderId: string, paymentId: string): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE orders SET status = 'completed', payment_id = $2, failure_code = NULL, updated_at = now() WHERE id = $1 AND status = 'pending'`,
+    [orderId, paymentId],
+  );
+  return rowCount === 1;
+}
+
+export async function insertTickets(tx: Queryable, rows: { id: string; orderId: string; eventId: string; seatId: string; code: string }[]): Promise<void> {
+  if (!rows.length) return;
+  await tx.query(
+    `INSERT INTO tickets (id, order_id, event_id, seat_id, code)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[])`,
+    [rows.map((r) => r.id), rows.map((r) => r.orderId), rows.map((r) => r.eventId), rows.map((r) => r.seatId), rows.map((r) => r.code)],
+  );
+}
+
+/** Pending orders nobody has touched for `olderThanSeconds` (a crash mid-checkout). */
+export async function stalePendingOrders(db: Queryable, olderThanSeconds: number, limit = 50): Promise<OrderRow[]> {
+  const { rows } = await db.query(
+    `SELECT ${ORDER_COLUMNS} FROM orders WHERE status = 'pending' AND updated_at < now() - make_interval(secs => $1) ORDER BY updated_at LIMIT $2`,
+    [olderThanSeconds, limit],
+  );
+  return rows.map(toOrderRow);
+}

@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import { CheckoutInput, IdempotencyKey } from '@ticketing/shared';
+import type { Services } from '../../app.js';
+import { parsed, validate } from '../../platform/http.js';
+import { AppError } from '../../platform/errors.js';
+import { requireAuth } from '../../platform/security.js';
+
+/** POST /checkout: pay for a hold, exactly once per Idempotency-Key. */
+export function checkoutRoutes(services: Services): Router {
+  const r = Router();
+  r.post(
+    '/',
+    requireAuth,
+    (req, _res, next) => {
+      // Checked before the body so a keyless request changes nothing and says exactly why.
+      const key = req.get('idempotency-key');
+      if (key === undefined) return next(new AppError(400, 'idempotency_key_required', 'Send an Idempotency-Key header (e.g. a UUID).'));
+      const ok = IdempotencyKey.safeParse(key);
+      if (!ok.success) {
+        return next(new AppError(400, 'validation_failed', 'The Idempotency-Key header is not valid.', {
+          errors: [{ path: 'headers.idempotency-key', message: ok.error.issues[0]?.message ?? 'invalid' }],
+        }));
+      }
+      next();
+    },
+    validate({ body: CheckoutInput }),
+    async (req, res) => {
+      const order = await services.checkout.checkout(
+        { userId: req.session.userId!, sessionId: req.sessionID },
+        req.get('idempotency-key')!,
+        parsed<unknown, unknown, CheckoutInput>(res).body,
+      );
+      res.setHeader('Cache-Control', 'no-store');
+      res.status(201).location(`/api/v1/orders/${order.id}`).json(order);
+    },
+  );
+  return r;
+}

@@ -1,0 +1,341 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import type { CheckoutInput, Order } from '@ticketing/shared';
+import type { AppDeps } from '../../app.js';
+import { withTransaction } from '../../platform/db.js';
+import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
+import { counter, histogram } from '../../platform/metrics.js';
+import { PaymentDeclined, PaymentUnavailable } from '../payments/payment-provider.js';
+import type { PaymentsService } from '../payments/payments.service.js';
+import type { TicketSigner } from '../tickets/ticket-code.js';
+import type { OrdersService } from '../orders/orders.service.js';
+import {
+  completeOrder,
+  convertHold,
+  eventForSale,
+  extendHold,
+  failOrder,
+  findOrderByKey,
+  heldSeats,
+  insertPendingOrder,
+  insertTickets,
+  liveOrderOnHold,
+  lockHold,
+  reclaimOrder,
+  restoreHoldExpiry,
+  sellHeldSeats,
+  upsertPayment,
+  type OrderRow,
+} from './checkout.repo.js';
+import type { SideEffects } from './side-effects.js';
+
+/** Who is checking out: the account and its browser session (for the waiting room). */
+export interface Buyer {
+  userId: string;
+  sessionId: string;
+}
+
+/** Why a checkout failed, as stored in orders.failure_code and counted in metrics. */
+type FailureReason = 'payment_declined' | 'payment_unavailable' | 'hold_expired' | 'event_cancelled' | 'sale_failed' | 'refund_pending';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Thrown inside tx1 to roll back when a concurrent request with the same key won the insert. */
+class KeyTaken extends Error {}
+
+/**
+ * Checkout: hold → paid order with tickets, exactly once per (user, idempotency key).
+ *
+ * 1. reserve (short transaction): lock the hold, check it, claim the key with a 'pending'
+ *    order (insert-first; UNIQUE (user_id, idempotency_key)), push the hold's expiry by the
+ *    payment grace so the expiry worker leaves it alone;
+ * 2. charge, outside any transaction, with the ORDER ID as the provider's idempotency key;
+ * 3. sell (second transaction): seats → sold, hold → converted, order → completed, tickets.
+ *    If the sale fails after a successful charge, the charge is refunded.
+ * See docs/architecture/checkout.md for the state machine.
+ */
+export class CheckoutService {
+  private readonly duration;
+  private readonly failures;
+  private readonly seatsSold;
+  private readonly hashKey: string;
+
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly payments: PaymentsService,
+    private readonly signer: TicketSigner,
+    private readonly orders: OrdersService,
+    private readonly effects: SideEffects,
+  ) {
+    const r = deps.metrics.registry;
+    this.duration = histogram(r, 'checkout_duration_seconds', 'Checkout request duration by outcome', ['outcome'] as const, [
+      0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+    ]);
+    this.failures = counter(r, 'checkout_failures_total', 'Failed checkouts by reason', ['reason'] as const);
+    this.seatsSold = counter(r, 'seats_sold_total', 'Seats sold by completed checkouts');
+    this.hashKey = `idempotency:${deps.env.SESSION_SECRET}`;
+  }
+
+  /** How long a 'pending' order may sit untouched before another attempt may take it over. */
+  private get staleSeconds(): number {
+    return Math.ceil(this.deps.env.PAYMENT_TIMEOUT_MS / 1000) * 2 + 10;
+  }
+
+  /**
+   * Keyed hash of the canonical request: detects "same key, different body" without storing
+   * card data (a plain SHA-256 of a card number could be brute-forced; an HMAC cannot without the key).
+   */
+  requestHash(input: CheckoutInput): string {
+    const p = input.payment;
+    const canonical = JSON.stringify([input.holdId, p.cardNumber, p.expMonth, p.expYear, p.cvc, p.name]);
+    return createHmac('sha256', this.hashKey).update(canonical).digest('base64url');
+  }
+
+  async checkout(buyer: Buyer, key: string, input: CheckoutInput): Promise<Order> {
+    const end = this.duration.startTimer();
+    try {
+      const order = await this.run(buyer, key, input);
+      end({ outcome: 'completed' });
+      return order;
+    } catch (err) {
+      const reason = err instanceof AppError ? err.code : 'internal_error';
+      end({ outcome: reason });
+      this.failures.inc({ reason });
+      throw err;
+    }
+  }
+
+  private async run(buyer: Buyer, key: string, input: CheckoutInput): Promise<Order> {
+    const hash = this.requestHash(input);
+    const existing = await findOrderByKey(this.deps.db, buyer.userId, key);
+    if (existing) return this.replay(buyer, existing, hash, input);
+    this.failFastIfBreakerOpen();
+    const reserved = await this.reserve(buyer, key, hash, input, null);
+    if (reserved === 'key_taken') {
+      const winner = await findOrderByKey(this.deps.db, buyer.userId, key);
+      if (!winner) throw new Error('idempotency key vanished');
+      return this.replay(buyer, winner, hash, input);
+    }
+    return this.payAndSell(buyer, reserved, input);
+  }
+
+  private failFastIfBreakerOpen(): void {
+    try {
+      this.payments.assertAvailable();
+    } catch (err) {
+      throw this.toAppError(err);
+    }
+  }
+
+  /**
+   * The same key again. Same body → the stored outcome (201 order, 402, 410), or wait for the
+   * attempt in flight; a retryable outcome (payment_unavailable, or a pending order abandoned
+   * by a crashed process) is attempted again under the SAME order id, which is the provider's
+   * idempotency key, so a charge that did go through is found rather than repeated.
+   */
+  private async replay(buyer: Buyer, order: OrderRow, hash: string, input: CheckoutInput): Promise<Order> {
+    if (order.requestHash !== hash) {
+      throw new AppError(422, 'idempotency_conflict', 'This Idempotency-Key was already used with a different request.');
+    }
+    const deadline = Date.now() + this.deps.env.PAYMENT_TIMEOUT_MS + 2_000;
+    let current: OrderRow | null = order;
+    for (;;) {
+      if (!current) throw new Error('order vanished');
+      switch (current.status) {
+        case 'completed':
+        case 'refunded':
+        case 'cancelled': {
+          const o = await this.orders.getOrder(current.id, buyer.userId);
+          if (!o) throw new NotFoundError('Order');
+          return o;
+        }
+        case 'failed':
+          if (current.failureCode === 'payment_unavailable') {
+            this.failFastIfBreakerOpen();
+            const again = await this.reserve(buyer, current.idempotencyKey, hash, input, current);
+            if (again !== 'key_taken') return this.payAndSell(buyer, again, input);
+            break; // someone else retried it first: wait for their outcome
+          }
+          throw this.storedFailure(current.failureCode);
+        case 'pending':
+          if (current.ageSeconds > this.staleSeconds) {
+            const again = await this.reserve(buyer, current.idempotencyKey, hash, input, current);
+            if (again !== 'key_taken') return this.payAndSell(buyer, again, input);
+          }
+          break;
+      }
+      if (Date.now() > deadline) {
+        throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.', {}, { 'Retry-After': '1' });
+      }
+      await sleep(40 + Math.random() * 40);
+      current = await findOrderByKey(this.deps.db, buyer.userId, order.idempotencyKey);
+    }
+  }
+
+  private storedFailure(code: string | null): AppError {
+    switch (code) {
+      case 'payment_declined':
+        return new AppError(402, 'payment_declined', 'The payment was declined.');
+      case 'event_cancelled':
+        return new AppError(409, 'event_cancelled', 'This event has been cancelled.');
+      default:
+        return new AppError(410, 'hold_expired', 'The hold has expired or is no longer active. Nothing was charged.');
+    }
+  }
+
+  /**
+   * Transaction 1: lock and check the hold, claim the key with a pending order (or reclaim
+   * `retry`), push the expiry by the payment grace. Returns 'key_taken' when another request
+   * owns the key (or the retry) — the caller then waits for that request's outcome.
+   */
+  private async reserve(buyer: Buyer, key: string, hash: string, input: CheckoutInput, retry: OrderRow | null): Promise<OrderRow | 'key_taken'> {
+    try {
+      return await withTransaction(this.deps.db, async (tx) => {
+        const hold = await lockHold(tx, input.holdId);
+        // Another user's hold is reported exactly like a missing one.
+        if (!hold || hold.userId !== buyer.userId) throw new NotFoundError('Hold');
+        // A concurrent request with this key got the hold lock first: its outcome is ours.
+        if (!retry && (await findOrderByKey(tx, buyer.userId, key))) throw new KeyTaken();
+        if (hold.status !== 'active' || hold.expired) throw this.storedFailure('hold_expired');
+        const seats = await heldSeats(tx, hold.id);
+        if (!seats.length) throw this.storedFailure('hold_expired');
+        const event = await eventForSale(tx, hold.eventId, false);
+        if (!event || event.cancelled) throw this.storedFailure('event_cancelled');
+        if (await liveOrderOnHold(tx, hold.id, retry?.id ?? null)) {
+          throw new ConflictError('A checkout of this hold is already in progress.', 'idempotency_in_progress');
+        }
+        const totalCents = seats.reduce((sum, s) => sum + s.priceCents, 0);
+        const order = retry
+          ? await reclaimOrder(tx, retry.id, this.staleSeconds, totalCents, hold.expiresAt)
+          : await insertPendingOrder(tx, {
+              userId: buyer.userId,
+              eventId: hold.eventId,
+              holdId: hold.id,
+              key,
+              requestHash: hash,
+              totalCents,
+              currency: event.currency,
+              holdExpiresAt: hold.expiresAt,
+            });
+        if (!order) throw new KeyTaken();
+        await extendHold(tx, hold.id, this.deps.env.PAYMENT_GRACE_SECONDS);
+        return order;
+      });
+    } catch (err) {
+      if (err instanceof KeyTaken) return 'key_taken';
+      // The partial unique index (one live order per hold) as a backstop for the check above.
+      if ((err as { code?: string }).code === '23505') return 'key_taken';
+      throw err;
+    }
+  }
+
+  /** Charge (no transaction open), then sell; every failure leaves a final, consistent order row. */
+  private async payAndSell(buyer: Buyer, order: OrderRow, input: CheckoutInput): Promise<Order> {
+    const card = input.payment;
+    const last4 = card.cardNumber.slice(-4);
+    const providerName = this.payments.provider.name;
+    let paymentId: string;
+    try {
+      ({ paymentId } = await this.payments.charge({
+        idempotencyKey: order.id,
+        amountCents: order.totalCents,
+        currency: order.currency,
+        card: { number: card.cardNumber, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc, name: card.name },
+      }));
+    } catch (err) {
+      const reason: FailureReason = err instanceof PaymentDeclined ? 'payment_declined' : 'payment_unavailable';
+      await withTransaction(this.deps.db, async (tx) => {
+        await failOrder(tx, order.id, reason);
+        await upsertPayment(tx, {
+          orderId: order.id,
+          provider: providerName,
+          providerRef: null,
+          amountCents: order.totalCents,
+          currency: order.currency,
+          status: reason === 'payment_declined' ? 'declined' : 'failed',
+          last4,
+        });
+        // No free extension: the hold goes back to its own expiry and stays until then.
+        if (order.holdId && order.holdExpiresAt) await restoreHoldExpiry(tx, order.holdId, order.holdExpiresAt);
+      });
+      throw this.toAppError(err);
+    }
+
+    let sold: { id: string; index: number }[];
+    try {
+      sold = await this.sell(order, paymentId, providerName, last4);
+    } catch (saleErr) {
+      await this.refundUnsold(order, paymentId, providerName, last4, saleErr);
+      throw saleErr instanceof AppError ? saleErr : this.storedFailure('sale_failed');
+    }
+
+    this.seatsSold.inc(sold.length);
+    await this.effects.afterSale(order.eventId, order.holdId!, sold, buyer);
+    const result = await this.orders.getOrder(order.id, buyer.userId);
+    if (!result) throw new Error('completed order not found');
+    return result;
+  }
+
+  /** Transaction 2: the sale. Throws an AppError when the hold is no longer ours to sell. */
+  private async sell(order: OrderRow, paymentId: string, provider: string, last4: string): Promise<{ id: string; index: number }[]> {
+    return withTransaction(this.deps.db, async (tx) => {
+      // FOR SHARE on the event: an admin cancellation (UPDATE events) and a sale serialise.
+      const event = await eventForSale(tx, order.eventId, true);
+      if (!event || event.cancelled) throw this.storedFailure('event_cancelled');
+      const hold = order.holdId ? await lockHold(tx, order.holdId) : null;
+      // Still active is what matters: the grace kept the worker away; if it expired the hold anyway, we do not sell.
+      if (!hold || hold.userId !== order.userId || hold.status !== 'active') throw this.storedFailure('hold_expired');
+      const expected = await heldSeats(tx, hold.id);
+      const total = expected.reduce((sum, s) => sum + s.priceCents, 0);
+      if (!expected.length || total !== order.totalCents) throw this.storedFailure('hold_expired');
+      const sold = await sellHeldSeats(tx, hold.id, order.id);
+      if (sold.length !== expected.length) throw this.storedFailure('hold_expired');
+      await convertHold(tx, hold.id);
+      if (!(await completeOrder(tx, order.id, paymentId))) throw new Error('order left pending state during sale');
+      await upsertPayment(tx, { orderId: order.id, provider, providerRef: paymentId, amountCents: order.totalCents, currency: order.currency, status: 'succeeded', last4 });
+      await insertTickets(
+        tx,
+        sold.map((s) => {
+          const id = randomUUID();
+          return { id, orderId: order.id, eventId: order.eventId, seatId: s.id, code: this.signer.sign(id, order.eventId) };
+        }),
+      );
+      return sold;
+    });
+  }
+
+  /** The charge went through but the sale did not: give the money back and record it. Never a charge without an order. */
+  private async refundUnsold(order: OrderRow, paymentId: string, provider: string, last4: string, cause: unknown): Promise<void> {
+    const reason: FailureReason = cause instanceof AppError && cause.code === 'event_cancelled' ? 'event_cancelled' : 'hold_expired';
+    let refunded = false;
+    try {
+      await this.payments.refund(paymentId);
+      refunded = true;
+    } catch (err) {
+      this.deps.logger.error({ err, orderId: order.id }, 'refund after failed sale did not go through; left for the reconciler');
+    }
+    if (!(cause instanceof AppError)) this.deps.logger.error({ err: cause, orderId: order.id }, 'sale transaction failed after a successful charge');
+    await withTransaction(this.deps.db, async (tx) => {
+      await failOrder(tx, order.id, refunded ? reason : 'refund_pending', paymentId);
+      await upsertPayment(tx, {
+        orderId: order.id,
+        provider,
+        providerRef: paymentId,
+        amountCents: order.totalCents,
+        currency: order.currency,
+        status: refunded ? 'refunded' : 'succeeded',
+        last4,
+      });
+    });
+  }
+
+  private toAppError(err: unknown): AppError {
+    if (err instanceof PaymentDeclined) return new AppError(402, 'payment_declined', 'The payment was declined.', { reason: err.reason });
+    if (err instanceof PaymentUnavailable) {
+      return new AppError(503, 'payment_unavailable', 'Payments are temporarily unavailable. Try again shortly with the same Idempotency-Key.', {}, {
+        'Retry-After': String(err.retryAfterSeconds),
+      });
+    }
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+}
