@@ -17,6 +17,10 @@ import { createRateLimiters, type RateLimiters } from './platform/rate-limit.js'
 import { AuthService } from './modules/auth/auth.service.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { QueueService } from './modules/queue/queue.service.js';
+import { InventoryService } from './modules/inventory/inventory.service.js';
+import { inventoryRoutes } from './modules/inventory/inventory.routes.js';
+import { queueRoutes } from './modules/queue/queue.routes.js';
+import { queueAdminRoutes } from './modules/queue/queue-admin.routes.js';
 import { EventsService } from './modules/events/events.service.js';
 import { adminEventRoutes, eventRoutes } from './modules/events/events.routes.js';
 import { VenuesService } from './modules/venues/venues.service.js';
@@ -26,8 +30,6 @@ import { createCommerceServices } from './modules/checkout/commerce.js';
 import { checkoutRoutes } from './modules/checkout/checkout.routes.js';
 import { adminEventCancelRoutes, ordersRoutes } from './modules/orders/orders.routes.js';
 import { checkinRoutes, ticketsRoutes } from './modules/tickets/tickets.routes.js';
-import { queueRoutes } from './modules/queue/queue.routes.js';
-import { queueAdminRoutes } from './modules/queue/queue-admin.routes.js';
 
 /** Everything the app needs from the outside; main.ts and the tests build it. */
 export interface AppDeps {
@@ -44,6 +46,8 @@ export interface AppDeps {
 export interface Services {
   auth: AuthService;
   queue: QueueService;
+  /** Seat map, availability snapshot, holds; others call applySeatChanges / releaseLocks / salesCounts after their commit. */
+  inventory: InventoryService;
   events: EventsService;
   venues: VenuesService;
   /** Checkout, payments (provider + breaker), orders and tickets: modules/checkout/commerce.ts. */
@@ -119,6 +123,7 @@ export function createApp(deps: AppDeps): App {
     ...createCommerceServices(deps, () => services),
     auth: new AuthService(deps),
     queue: new QueueService(deps),
+    inventory: new InventoryService(deps, { assertAdmitted: (event, who) => services.queue.assertAdmitted(event, who) }),
     events: new EventsService(deps),
     // A venue's name and city feed event search and lists: drop cached event reads after a venue write.
     venues: new VenuesService(deps, { onChange: () => services.events.invalidate() }),
@@ -127,6 +132,7 @@ export function createApp(deps: AppDeps): App {
   const api = express.Router();
   api.use(limiters.api);
   api.use('/auth', authRoutes(services, limiters));
+  api.use(inventoryRoutes(services));
   api.use('/events/:eventId/queue', queueRoutes(services));
   api.use('/admin/events', queueAdminRoutes(services));
   // Module routers are mounted here, one line each.

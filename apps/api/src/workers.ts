@@ -1,5 +1,6 @@
 import type { AppDeps, Services } from './app.js';
 import { queueAdmissionWorker } from './modules/queue/queue.worker.js';
+import { holdExpiryWorker } from './modules/inventory/inventory.worker.js';
 
 /** A periodic job; `run` must be safe when every instance runs it at once. */
 export interface Worker {
@@ -10,7 +11,7 @@ export interface Worker {
 
 /** The workers of every module. Each module adds its own here. */
 export function workerList(_deps: AppDeps, _services: Services): Worker[] {
-  return [queueAdmissionWorker(_services)];
+  return [queueAdmissionWorker(_services), holdExpiryWorker(_services.inventory)];
 }
 
 /**

@@ -1,0 +1,65 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../platform/logger.js';
+
+type Listener = (json: string) => void;
+
+/**
+ * Fan-out of availability changes to SSE clients: ONE Redis subscriber connection per process
+ * (created on the first listener), messages dispatched in process by event id.
+ */
+export class AvailabilityStream {
+  private sub: Redis | null = null;
+  private readonly listeners = new Map<string, Set<Listener>>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly channel: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Register a listener for one event; returns the unsubscribe function. */
+  listen(eventId: string, fn: Listener): () => void {
+    this.ensureSubscribed();
+    let set = this.listeners.get(eventId);
+    if (!set) this.listeners.set(eventId, (set = new Set()));
+    set.add(fn);
+    return () => {
+      const s = this.listeners.get(eventId);
+      if (!s) return;
+      s.delete(fn);
+      if (!s.size) this.listeners.delete(eventId);
+    };
+  }
+
+  /** How many clients listen (tests, metrics). */
+  get size(): number {
+    let n = 0;
+    for (const s of this.listeners.values()) n += s.size;
+    return n;
+  }
+
+  private ensureSubscribed(): void {
+    if (this.sub) return;
+    // A subscriber connection cannot run other commands; its own prefix does not apply to channels.
+    const sub = this.redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
+    sub.on('error', () => {});
+    sub.on('message', (_channel: string, message: string) => {
+      const sp = message.indexOf(' ');
+      if (sp < 0) return;
+      const set = this.listeners.get(message.slice(0, sp));
+      if (!set) return;
+      const json = message.slice(sp + 1);
+      for (const fn of set) fn(json);
+    });
+    sub.subscribe(this.channel).catch((err) => this.logger.warn({ err }, 'availability subscribe failed; retried on reconnect'));
+    this.sub = sub;
+  }
+
+  /** Close the subscriber connection. */
+  async close(): Promise<void> {
+    const sub = this.sub;
+    this.sub = null;
+    this.listeners.clear();
+    if (sub) await sub.quit().catch(() => sub.disconnect());
+  }
+}

@@ -1,0 +1,276 @@
+import type { Queryable } from '../../platform/db.js';
+
+/** One status character per seat, as in the availability string. */
+export type StatusChar = 'a' | 'h' | 's';
+/** A seat whose snapshot character changed: [seat_index, new status]. */
+export type SeatChange = [index: number, status: StatusChar];
+
+const STATUS_CHAR: Record<string, StatusChar> = { available: 'a', held: 'h', sold: 's' };
+
+/** A seat row as the layout (seat map, best available) needs it. */
+export interface LayoutSeatRow {
+  id: string;
+  sectionId: string;
+  index: number;
+  rowLabel: string;
+  rowPosition: number;
+  seatPosition: number;
+  number: string;
+  x: number;
+  y: number;
+  accessible: boolean;
+}
+
+export interface LayoutSectionRow {
+  id: string;
+  name: string;
+  priceTier: number;
+  priceCents: number;
+}
+
+/** The event's layout version, or null when the event does not exist. */
+export async function findLayoutVersion(db: Queryable, eventId: string): Promise<number | null> {
+  const { rows } = await db.query<{ layout_version: number }>('SELECT layout_version FROM events WHERE id = $1', [eventId]);
+  return rows[0]?.layout_version ?? null;
+}
+
+/** Sections and seats of an event in display order (section, row, seat). */
+export async function loadLayout(db: Queryable, eventId: string): Promise<{ sections: LayoutSectionRow[]; seats: LayoutSeatRow[] }> {
+  const [sections, seats] = await Promise.all([
+    db.query(`SELECT id, name, price_tier, price_cents FROM event_sections WHERE event_id = $1 ORDER BY position`, [eventId]),
+    db.query(
+      `SELECT id, section_id, seat_index, row_label, row_position, number, seat_position, x, y, accessible
+         FROM event_seats WHERE event_id = $1
+        ORDER BY section_id, row_position, row_label, seat_position, seat_index`,
+      [eventId],
+    ),
+  ]);
+  return {
+    sections: sections.rows.map((r) => ({ id: r.id, name: r.name, priceTier: r.price_tier, priceCents: r.price_cents })),
+    seats: seats.rows.map((r) => ({
+      id: r.id,
+      sectionId: r.section_id,
+      index: r.seat_index,
+      rowLabel: r.row_label,
+      rowPosition: r.row_position,
+      seatPosition: r.seat_position,
+      number: r.number,
+      x: r.x,
+      y: r.y,
+      accessible: r.accessible,
+    })),
+  };
+}
+
+/**
+ * The truth for the availability snapshot: one character per seat_index, built in SQL so a
+ * 20,000-seat event moves as one text value instead of 20,000 rows. Null when the event has no seats.
+ */
+export async function loadStatuses(db: Queryable, eventId: string): Promise<{ statuses: string; available: number; held: number; sold: number } | null> {
+  const { rows } = await db.query(
+    `SELECT string_agg(CASE status WHEN 'available' THEN 'a' WHEN 'held' THEN 'h' ELSE 's' END, '' ORDER BY seat_index) AS statuses,
+            count(*) FILTER (WHERE status = 'available') AS available,
+            count(*) FILTER (WHERE status = 'held') AS held,
+            count(*) FILTER (WHERE status = 'sold') AS sold,
+            count(*) AS total, max(seat_index) AS max_index
+       FROM event_seats WHERE event_id = $1`,
+    [eventId],
+  );
+  const r = rows[0];
+  if (!r || !r.total) return null;
+  // seat_index is dense (0..n-1) by construction; if it ever is not, the string would lie, so say so loudly.
+  if (r.max_index !== r.total - 1) throw new Error(`event ${eventId}: seat_index is not dense (max ${r.max_index}, ${r.total} seats)`);
+  return { statuses: r.statuses, available: r.available, held: r.held, sold: r.sold };
+}
+
+/** Counts by status straight from the table. */
+export async function countByStatus(db: Queryable, eventId: string): Promise<{ available: number; held: number; sold: number }> {
+  const { rows } = await db.query(
+    `SELECT count(*) FILTER (WHERE status = 'available') AS available, count(*) FILTER (WHERE status = 'held') AS held,
+            count(*) FILTER (WHERE status = 'sold') AS sold
+       FROM event_seats WHERE event_id = $1`,
+    [eventId],
+  );
+  return { available: rows[0].available, held: rows[0].held, sold: rows[0].sold };
+}
+
+/** A seat locked for a hold, with what the Hold response shows. */
+export interface LockedSeat {
+  id: string;
+  index: number;
+  status: 'available' | 'held' | 'sold';
+  holdId: string | null;
+  section: string;
+  row: string;
+  number: string;
+  priceCents: number;
+  /** Seats this user already bought for the event (same value on every row). */
+  userSold: number;
+}
+
+/**
+ * Lock the requested seats of the event without waiting (NOWAIT: a concurrent taker makes this
+ * fail at once with 55P03 instead of queueing behind it). Seats of other events are not returned.
+ * Also counts the seats this user already bought for the event (ticket limit).
+ */
+export async function lockSeats(tx: Queryable, eventId: string, userId: string, seatIds: string[]): Promise<LockedSeat[]> {
+  const { rows } = await tx.query(
+    `SELECT s.id, s.seat_index, s.status, s.hold_id, sec.name AS section, s.row_label, s.number, sec.price_cents,
+            (SELECT count(*) FROM orders o JOIN event_seats so ON so.order_id = o.id
+              WHERE o.user_id = $3 AND o.event_id = $2 AND so.status = 'sold') AS user_sold
+       FROM event_seats s JOIN event_sections sec ON sec.id = s.section_id
+      WHERE s.id = ANY($1::uuid[]) AND s.event_id = $2
+      ORDER BY s.seat_index
+        FOR UPDATE OF s NOWAIT`,
+    [seatIds, eventId, userId],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    index: r.seat_index,
+    status: r.status,
+    holdId: r.hold_id,
+    section: r.section,
+    row: r.row_label,
+    number: r.number,
+    priceCents: r.price_cents,
+    userSold: r.user_sold,
+  }));
+}
+
+/** The user's active hold on the event, row-locked without waiting; null when none. */
+export async function lockActiveHold(tx: Queryable, eventId: string, userId: string): Promise<{ id: string; createdAt: Date } | null> {
+  const { rows } = await tx.query(
+    `SELECT id, created_at FROM holds WHERE event_id = $1 AND user_id = $2 AND status = 'active' FOR UPDATE NOWAIT`,
+    [eventId, userId],
+  );
+  return rows[0] ? { id: rows[0].id, createdAt: rows[0].created_at } : null;
+}
+
+/** Which of these hold ids are active holds, and whose. */
+export async function findActiveHoldOwners(db: Queryable, holdIds: string[]): Promise<Map<string, { userId: string; eventId: string }>> {
+  const { rows } = await db.query(`SELECT id, user_id, event_id FROM holds WHERE id = ANY($1::uuid[]) AND status = 'active'`, [holdIds]);
+  return new Map(rows.map((r) => [r.id as string, { userId: r.user_id as string, eventId: r.event_id as string }]));
+}
+
+/** A seat released from a hold, for the snapshot and the Redis locks. */
+export interface ReleasedSeat {
+  id: string;
+  index: number;
+  eventId: string;
+  holdId: string;
+}
+
+/**
+ * Put a hold's seats back on sale. Conditional on the seat still being held by that hold, so a
+ * seat that checkout already sold is never touched.
+ */
+export async function releaseHoldSeats(tx: Queryable, holdIds: string[]): Promise<ReleasedSeat[]> {
+  const { rows } = await tx.query(
+    `WITH old AS (
+       SELECT id, hold_id FROM event_seats WHERE hold_id = ANY($1::uuid[]) AND status = 'held' FOR UPDATE
+     )
+     UPDATE event_seats s SET status = 'available', hold_id = NULL, holder_user_id = NULL, held_until = NULL, updated_at = now()
+       FROM old WHERE s.id = old.id AND s.status = 'held' AND s.hold_id = old.hold_id
+     RETURNING s.id, s.seat_index, s.event_id, old.hold_id`,
+    [holdIds],
+  );
+  return rows.map((r) => ({ id: r.id, index: r.seat_index, eventId: r.event_id, holdId: r.hold_id }));
+}
+
+/** End holds with a final status (released, replaced, expired). */
+export async function endHolds(tx: Queryable, holdIds: string[], status: 'released' | 'replaced' | 'expired'): Promise<{ id: string; createdAt: Date }[]> {
+  const { rows } = await tx.query(
+    `UPDATE holds SET status = $2, ended_at = now() WHERE id = ANY($1::uuid[]) AND status = 'active' RETURNING id, created_at`,
+    [holdIds, status],
+  );
+  return rows.map((r) => ({ id: r.id, createdAt: r.created_at }));
+}
+
+/**
+ * Insert the hold and mark its seats held in one statement. Expiry is computed by PostgreSQL
+ * (its clock is the one every instance shares).
+ */
+export async function insertHoldAndMarkSeats(
+  tx: Queryable,
+  h: { id: string; eventId: string; userId: string; sessionId: string | null; ttlSeconds: number; seatIds: string[] },
+): Promise<{ expiresAt: Date; marked: number }> {
+  const { rows } = await tx.query(
+    `WITH h AS (
+       INSERT INTO holds (id, event_id, user_id, session_id, expires_at)
+       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
+       RETURNING id, expires_at
+     ), s AS (
+       UPDATE event_seats SET status = 'held', hold_id = h.id, holder_user_id = $3, held_until = h.expires_at, updated_at = now()
+         FROM h WHERE event_seats.id = ANY($6::uuid[]) AND event_seats.event_id = $2
+       RETURNING event_seats.id
+     )
+     SELECT (SELECT expires_at FROM h) AS expires_at, (SELECT count(*) FROM s) AS marked`,
+    [h.id, h.eventId, h.userId, h.sessionId, h.ttlSeconds, h.seatIds],
+  );
+  return { expiresAt: rows[0].expires_at, marked: rows[0].marked };
+}
+
+/** A hold with its seats, as GET /holds/current shows it. */
+export interface HoldRow {
+  id: string;
+  eventId: string;
+  userId: string;
+  currency: string;
+  expiresAt: Date;
+  seats: { id: string; index: number; section: string; row: string; number: string; priceCents: number }[];
+}
+
+/** The user's active, unexpired hold (on one event when given), with its seats. */
+export async function findCurrentHold(db: Queryable, userId: string, eventId?: string): Promise<HoldRow | null> {
+  const { rows } = await db.query(
+    `SELECT h.id, h.event_id, h.user_id, h.expires_at, e.currency,
+            s.id AS seat_id, s.seat_index, sec.name AS section, s.row_label, s.number, sec.price_cents
+       FROM holds h JOIN events e ON e.id = h.event_id
+       LEFT JOIN event_seats s ON s.hold_id = h.id AND s.status = 'held'
+       LEFT JOIN event_sections sec ON sec.id = s.section_id
+      WHERE h.id = (SELECT id FROM holds WHERE user_id = $1 AND status = 'active' AND expires_at > now()
+                       AND ($2::uuid IS NULL OR event_id = $2) ORDER BY created_at DESC LIMIT 1)
+      ORDER BY s.seat_index`,
+    [userId, eventId ?? null],
+  );
+  if (!rows.length) return null;
+  const r0 = rows[0];
+  return {
+    id: r0.id,
+    eventId: r0.event_id,
+    userId: r0.user_id,
+    currency: r0.currency,
+    expiresAt: r0.expires_at,
+    seats: rows
+      .filter((r) => r.seat_id)
+      .map((r) => ({ id: r.seat_id, index: r.seat_index, section: r.section, row: r.row_label, number: r.number, priceCents: r.price_cents })),
+  };
+}
+
+/** The user's own active hold, row-locked (waits for a checkout that holds it); null when not theirs or not active. */
+export async function lockOwnActiveHold(tx: Queryable, holdId: string, userId: string): Promise<{ id: string; eventId: string; createdAt: Date } | null> {
+  const { rows } = await tx.query(`SELECT id, event_id, created_at FROM holds WHERE id = $1 AND user_id = $2 AND status = 'active' FOR UPDATE`, [
+    holdId,
+    userId,
+  ]);
+  return rows[0] ? { id: rows[0].id, eventId: rows[0].event_id, createdAt: rows[0].created_at } : null;
+}
+
+/**
+ * Active holds past their expiry, row-locked; SKIP LOCKED lets several workers split the work
+ * and skips a hold that checkout is converting right now.
+ */
+export async function lockExpiredHolds(tx: Queryable, limit: number): Promise<{ id: string; eventId: string; createdAt: Date }[]> {
+  const { rows } = await tx.query(
+    `SELECT id, event_id, created_at FROM holds
+      WHERE status = 'active' AND expires_at < now()
+      ORDER BY expires_at LIMIT $1
+        FOR UPDATE SKIP LOCKED`,
+    [limit],
+  );
+  return rows.map((r) => ({ id: r.id, eventId: r.event_id, createdAt: r.created_at }));
+}
+
+export function statusChar(status: string): StatusChar {
+  return STATUS_CHAR[status] ?? 's';
+}

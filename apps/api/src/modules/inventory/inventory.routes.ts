@@ -1,0 +1,101 @@
+import { Router, type Request } from 'express';
+import { CurrentHoldQuery, EventIdParams, HoldIdParams, HoldInput } from '@ticketing/shared';
+import type { z } from 'zod';
+import type { Services } from '../../app.js';
+import { parsed, validate } from '../../platform/http.js';
+import { requireAuth } from '../../platform/security.js';
+
+type EventParams = z.infer<typeof EventIdParams>;
+
+/** The version a client sends back in If-None-Match (`W/"<version>"`), if any. */
+function knownVersion(req: Request): number | undefined {
+  const m = /^(?:W\/)?"av-(\d+)"$/.exec(req.get('if-none-match')?.trim() ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+const HEARTBEAT_MS = 15_000;
+
+/** Seat map, availability (+ SSE) and holds. Mounted at /api/v1. */
+export function inventoryRoutes(services: Services): Router {
+  const r = Router();
+  const inv = services.inventory;
+
+  r.get('/events/:eventId/seatmap', validate({ params: EventIdParams }), async (req, res) => {
+    const { eventId } = parsed<EventParams>(res).params;
+    const etag = await inv.seatmaps.etag(eventId);
+    if (etag && req.get('if-none-match') === etag) {
+      res.setHeader('ETag', etag);
+      res.setHeader('Cache-Control', 'public, max-age=300');
+      res.status(304).end();
+      return;
+    }
+    const layout = await inv.seatmap(eventId);
+    res.setHeader('ETag', layout.etag);
+    // The layout only changes when an organizer edits it (layout_version bump → new ETag).
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.type('application/json').send(layout.body);
+  });
+
+  r.get('/events/:eventId/availability', validate({ params: EventIdParams }), async (req, res) => {
+    const { eventId } = parsed<EventParams>(res).params;
+    const snap = await inv.availability(eventId, knownVersion(req));
+    res.setHeader('Cache-Control', 'no-cache');
+    if (snap.kind === 'no_seats') {
+      res.type('application/json').send(`{"eventId":"${eventId}","version":0,"statuses":"","counts":{"available":0,"held":0,"sold":0}}`);
+      return;
+    }
+    res.setHeader('ETag', `W/"av-${snap.version}"`);
+    if (snap.kind === 'not_modified') {
+      res.status(304).end();
+      return;
+    }
+    // Bypass Express's own ETag hashing of a 20 kB body: write the prebuilt string as is.
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(snap.body));
+    res.end(snap.body);
+  });
+
+  r.get('/events/:eventId/availability/stream', validate({ params: EventIdParams }), async (req, res) => {
+    const { eventId } = parsed<EventParams>(res).params;
+    if ((await inv.seatmaps.etag(eventId)) == null) {
+      await inv.seatmap(eventId); // throws 404
+    }
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write('retry: 3000\n: connected\n\n');
+    const unlisten = inv.stream.listen(eventId, (json) => res.write(`event: availability\ndata: ${json}\n\n`));
+    const heartbeat = setInterval(() => res.write(': hb\n\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    const close = () => {
+      clearInterval(heartbeat);
+      unlisten();
+    };
+    req.on('close', close);
+    res.on('error', close);
+  });
+
+  r.post('/events/:eventId/holds', requireAuth, validate({ params: EventIdParams, body: HoldInput }), async (req, res) => {
+    const { params, body } = parsed<EventParams, unknown, HoldInput>(res);
+    const hold = await inv.createHold(params.eventId, { userId: req.session.userId!, sessionId: req.sessionID }, body);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(201).location(`/api/v1/holds/${hold.id}`).json(hold);
+  });
+
+  r.get('/holds/current', requireAuth, validate({ query: CurrentHoldQuery }), async (req, res) => {
+    const { query } = parsed<unknown, z.infer<typeof CurrentHoldQuery>>(res);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(await inv.currentHold(req.session.userId!, query.eventId));
+  });
+
+  r.delete('/holds/:holdId', requireAuth, validate({ params: HoldIdParams }), async (req, res) => {
+    const { params } = parsed<z.infer<typeof HoldIdParams>>(res);
+    await inv.releaseHold(req.session.userId!, params.holdId);
+    res.status(204).end();
+  });
+
+  return r;
+}

@@ -1,0 +1,375 @@
+import { randomUUID } from 'node:crypto';
+import type { Hold, HoldInput } from '@ticketing/shared';
+import type { AppDeps } from '../../app.js';
+import { withTransaction } from '../../platform/db.js';
+import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
+import { findEventSaleInfo, type EventSaleInfo } from '../events/event-sale.repo.js';
+import type { QueueService, Shopper } from '../queue/queue.service.js';
+import { AvailabilitySnapshot, type SnapshotRead } from './availability-snapshot.js';
+import { AvailabilityStream } from './availability-stream.js';
+import { pickBestAvailable } from './best-available.js';
+import { inventoryMetrics, type InventoryMetrics } from './inventory.metrics.js';
+import {
+  countByStatus,
+  endHolds,
+  findActiveHoldOwners,
+  findCurrentHold,
+  insertHoldAndMarkSeats,
+  lockActiveHold,
+  lockExpiredHolds,
+  lockOwnActiveHold,
+  lockSeats,
+  releaseHoldSeats,
+  type HoldRow,
+  type ReleasedSeat,
+  type SeatChange,
+} from './inventory.repo.js';
+import { RedisBreaker, SeatLocks } from './seat-locks.js';
+import { SeatmapCache, type Layout } from './seatmap-cache.js';
+
+/** 409 seats_unavailable with the seats that were taken (all-or-nothing: nothing was held). */
+export class SeatsUnavailableError extends AppError {
+  constructor(unavailableSeatIds: string[], message = 'Some of those seats are no longer available.') {
+    super(409, 'seats_unavailable', message, { unavailableSeatIds });
+  }
+}
+
+/** A Redis lock older than this whose token is no active hold is left over (crash, lost release). */
+const STALE_LOCK_AGE_MS = 10_000;
+/** Redis seat locks outlive the hold by this margin; checkout may push the hold's expiry forward by its grace. */
+const LOCK_MARGIN_MS = 120_000;
+/** Best available: fresh picks after a conflict. */
+const BEST_AVAILABLE_ATTEMPTS = 4;
+
+/**
+ * The seat inventory: seat map, availability snapshot, two-phase holds (Redis seat locks, then
+ * PostgreSQL row locks — PostgreSQL is the truth), release and expiry.
+ */
+export class InventoryService {
+  readonly metrics: InventoryMetrics;
+  readonly breaker: RedisBreaker;
+  readonly locks: SeatLocks;
+  readonly snapshot: AvailabilitySnapshot;
+  readonly stream: AvailabilityStream;
+  readonly seatmaps: SeatmapCache;
+  private readonly holdTtlSeconds: number;
+
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly queue: Pick<QueueService, 'assertAdmitted'>,
+  ) {
+    const channel = `${deps.env.REDIS_KEY_PREFIX}inv:changes`;
+    this.metrics = inventoryMetrics(deps.metrics.registry);
+    this.breaker = new RedisBreaker(deps.redis);
+    this.locks = new SeatLocks(deps.redis, this.breaker, this.metrics, deps.logger);
+    this.snapshot = new AvailabilitySnapshot(deps.redis, deps.db, this.breaker, channel, this.metrics, deps.logger);
+    this.stream = new AvailabilityStream(deps.redis, channel, deps.logger);
+    this.seatmaps = new SeatmapCache(deps.db);
+    this.holdTtlSeconds = deps.env.HOLD_TTL_SECONDS;
+    deps.readinessDetails.inventoryRedis = () => this.breaker.state;
+  }
+
+  // ---------------------------------------------------------------- seat map & availability
+
+  /** The seat map (cached per layout version); 404 when the event does not exist. */
+  async seatmap(eventId: string): Promise<Layout> {
+    const layout = await this.seatmaps.get(eventId);
+    if (!layout) throw new NotFoundError('Event');
+    return layout;
+  }
+
+  /** The availability snapshot; `known` is the version the client already has (→ not_modified). 404 for an unknown event. */
+  async availability(eventId: string, known?: number): Promise<SnapshotRead> {
+    const r = await this.snapshot.read(eventId, known);
+    if (r.kind === 'no_seats') {
+      // Either no such event or an event without seats; tell them apart only on this rare path.
+      if ((await this.seatmaps.etag(eventId)) == null) throw new NotFoundError('Event');
+    }
+    return r;
+  }
+
+  // ---------------------------------------------------------------- interface for other modules
+
+  /**
+   * Tell the availability snapshot (and every SSE client) that seats changed. Call it AFTER your
+   * transaction committed, with each changed seat's `seat_index` and new status
+   * ('a' available, 'h' held, 's' sold); e.g. checkout after selling: `[[12, 's'], [13, 's']]`.
+   * Never throws: if Redis is down or the snapshot is missing it logs, and the snapshot is
+   * rebuilt/reconciled from PostgreSQL later.
+   */
+  async applySeatChanges(eventId: string, changes: SeatChange[]): Promise<void> {
+    await this.snapshot.apply(eventId, changes);
+  }
+
+  /**
+   * Delete the phase-1 Redis seat locks of a hold. `token` is the hold id; only locks still
+   * carrying that token are deleted (compare-and-delete), so a later hold's locks are never
+   * removed. Call it AFTER commit when a hold ends outside this module (e.g. checkout converted
+   * it: the sold seats are refused by PostgreSQL anyway, this just frees the keys early).
+   * Never throws; a lock left behind expires by itself (hold TTL + margin).
+   */
+  async releaseLocks(eventId: string, token: string, seatIds: string[]): Promise<void> {
+    await this.locks.release(eventId, token, seatIds);
+  }
+
+  /**
+   * Seat counts of an event by status: from the Redis snapshot when present (cheap), else
+   * counted in PostgreSQL. Eventually consistent (a change is visible once its committer called
+   * applySeatChanges). Unknown event → all zero.
+   */
+  async salesCounts(eventId: string): Promise<{ available: number; held: number; sold: number }> {
+    return (await this.snapshot.counts(eventId)) ?? countByStatus(this.deps.db, eventId);
+  }
+
+  // ---------------------------------------------------------------- holds
+
+  /** POST /events/:eventId/holds — explicit seats or best available. */
+  async createHold(eventId: string, who: Shopper, input: HoldInput): Promise<Hold> {
+    const event = await findEventSaleInfo(this.deps.db, eventId);
+    if (!event) throw new NotFoundError('Event');
+    if (!event.onSale) {
+      throw new ConflictError(
+        event.cancelled ? 'This event is cancelled.' : event.onSaleAt > new Date() ? 'Sales have not started yet.' : 'Sales for this event have ended.',
+        'event_not_on_sale',
+      );
+    }
+    await this.queue.assertAdmitted(event, who);
+    if ('seatIds' in input) return this.hold(event, who, input.seatIds);
+    return this.holdBestAvailable(event, who, input);
+  }
+
+  private async holdBestAvailable(event: EventSaleInfo, who: Shopper, input: Extract<HoldInput, { quantity: number }>): Promise<Hold> {
+    const layout = await this.seatmap(event.id);
+    const taken = new Set<number>();
+    const indexById = new Map<string, number>();
+    for (const row of layout.rows) for (const s of row.seats) indexById.set(s.id, s.index);
+    // The user's own held seats count as free for them (a new hold replaces the old one).
+    const own = await findCurrentHold(this.deps.db, who.userId, event.id);
+    const ownIdx = new Set(own?.seats.map((s) => s.index) ?? []);
+    for (let attempt = 0; attempt < BEST_AVAILABLE_ATTEMPTS; attempt++) {
+      const snap = await this.snapshot.read(event.id);
+      if (snap.kind !== 'body') throw new SeatsUnavailableError([], 'No seats match.');
+      const st = snap.statuses;
+      const pick = pickBestAvailable(layout.rows, (i) => !taken.has(i) && (st.charCodeAt(i) === 97 /* a */ || ownIdx.has(i)), input);
+      if (!pick) throw new SeatsUnavailableError([], 'No available seats match that request.');
+      try {
+        return await this.hold(event, who, pick.map((s) => s.id));
+      } catch (err) {
+        if (!(err instanceof SeatsUnavailableError)) throw err;
+        const ids = (err.extra.unavailableSeatIds as string[]).length ? (err.extra.unavailableSeatIds as string[]) : pick.map((s) => s.id);
+        for (const id of ids) taken.add(indexById.get(id)!);
+      }
+    }
+    throw new SeatsUnavailableError([], 'Seats are selling fast; no matching seats could be held. Try again.');
+  }
+
+  /** Two-phase hold of exactly these seats. */
+  private async hold(event: EventSaleInfo, who: Shopper, seatIds: string[]): Promise<Hold> {
+    const started = process.hrtime.bigint();
+    const observe = (result: string) => this.metrics.holdSeconds.observe({ result }, Number(process.hrtime.bigint() - started) / 1e9);
+    const holdId = randomUUID();
+    const lockTtlMs = this.holdTtlSeconds * 1000 + LOCK_MARGIN_MS;
+
+    // Phase 1: Redis, all-or-nothing, fast refusal under contention.
+    let lock = await this.locks.acquire(event.id, seatIds, holdId, lockTtlMs);
+    if (lock.kind === 'conflict') {
+      // Taken by the user's own previous hold (being replaced) or left over from a dead hold? Then retry with takeover.
+      const owners = await findActiveHoldOwners(this.deps.db, [...new Set(lock.taken.map((t) => t.token))].filter(isUuid));
+      const overwritable: string[] = [];
+      const blocked: string[] = [];
+      for (const t of lock.taken) {
+        const owner = owners.get(t.token);
+        if (owner && owner.userId === who.userId && owner.eventId === event.id) overwritable.push(t.token);
+        else if (!owner && t.pttl >= 0 && t.pttl < lockTtlMs - STALE_LOCK_AGE_MS) overwritable.push(t.token);
+        else blocked.push(t.seatId);
+      }
+      if (blocked.length) {
+        this.metrics.holdConflicts.inc({ phase: 'redis' });
+        observe('conflict');
+        throw new SeatsUnavailableError(blocked);
+      }
+      lock = await this.locks.acquire(event.id, seatIds, holdId, lockTtlMs, [...new Set(overwritable)]);
+      if (lock.kind === 'conflict') {
+        this.metrics.holdConflicts.inc({ phase: 'redis' });
+        observe('conflict');
+        throw new SeatsUnavailableError(lock.taken.map((t) => t.seatId));
+      }
+    }
+
+    // Phase 2: PostgreSQL, one short transaction; any failure frees the Redis locks.
+    let outcome: Awaited<ReturnType<InventoryService['holdTx']>>;
+    try {
+      outcome = await this.holdTxWithRetry(event, who, holdId, seatIds);
+    } catch (err) {
+      await this.locks.release(event.id, holdId, seatIds);
+      const code = (err as { code?: string }).code;
+      if (code === '55P03') {
+        // NOWAIT: another transaction holds one of these rows (or this user's hold) right now.
+        this.metrics.holdConflicts.inc({ phase: 'postgres' });
+        observe('conflict');
+        throw new SeatsUnavailableError(seatIds, 'Those seats are being taken by someone else.');
+      }
+      if (err instanceof SeatsUnavailableError) this.metrics.holdConflicts.inc({ phase: 'postgres' });
+      observe(err instanceof AppError ? err.code : 'error');
+      throw err;
+    }
+
+    // After commit: snapshot + publish, free the replaced hold's locks.
+    const { row, released, replaced } = outcome;
+    const newIdx = new Set(row.seats.map((s) => s.index));
+    const changes: SeatChange[] = released.filter((s) => !newIdx.has(s.index)).map((s) => [s.index, 'a']);
+    for (const s of row.seats) changes.push([s.index, 'h']);
+    await this.snapshot.apply(event.id, changes);
+    if (replaced) {
+      const kept = new Set(seatIds);
+      await this.locks.release(
+        event.id,
+        replaced.id,
+        released.map((s) => s.id).filter((id) => !kept.has(id)),
+      );
+      this.metrics.seatsReleased.inc({ reason: 'replaced' }, released.length);
+      this.metrics.holdLifetime.observe({ ended: 'replaced' }, (Date.now() - replaced.createdAt.getTime()) / 1000);
+    }
+    this.metrics.seatsReserved.inc(row.seats.length);
+    observe('ok');
+    return toHold(row);
+  }
+
+  /** The unique index on active holds can race when one user holds from two sessions at once; the retry replaces the winner's hold. */
+  private async holdTxWithRetry(event: EventSaleInfo, who: Shopper, holdId: string, seatIds: string[]) {
+    try {
+      return await this.holdTx(event, who, holdId, seatIds);
+    } catch (err) {
+      if ((err as { code?: string }).code !== '23505') throw err;
+      return this.holdTx(event, who, holdId, seatIds);
+    }
+  }
+
+  private holdTx(event: EventSaleInfo, who: Shopper, holdId: string, seatIds: string[]) {
+    return withTransaction(this.deps.db, async (tx) => {
+      // Lock order everywhere: hold row, then seat rows. NOWAIT on both: never queue, never deadlock.
+      const prev = await lockActiveHold(tx, event.id, who.userId);
+      const seats = await lockSeats(tx, event.id, who.userId, seatIds);
+      const found = new Set(seats.map((s) => s.id));
+      const unavailable = seatIds.filter((id) => !found.has(id));
+      for (const s of seats) {
+        if (!(s.status === 'available' || (s.status === 'held' && prev && s.holdId === prev.id))) unavailable.push(s.id);
+      }
+      if (unavailable.length) throw new SeatsUnavailableError(unavailable);
+      const alreadyBought = seats[0]?.userSold ?? 0;
+      if (alreadyBought + seatIds.length > event.maxTicketsPerUser) {
+        throw new ConflictError(
+          `At most ${event.maxTicketsPerUser} tickets per person for this event (you have ${alreadyBought}).`,
+          'ticket_limit',
+        );
+      }
+      let released: ReleasedSeat[] = [];
+      if (prev) {
+        released = await releaseHoldSeats(tx, [prev.id]);
+        await endHolds(tx, [prev.id], 'replaced');
+      }
+      const { expiresAt, marked } = await insertHoldAndMarkSeats(tx, {
+        id: holdId,
+        eventId: event.id,
+        userId: who.userId,
+        sessionId: who.sessionId,
+        ttlSeconds: this.holdTtlSeconds,
+        seatIds,
+      });
+      if (marked !== seatIds.length) throw new Error(`hold ${holdId}: marked ${marked} of ${seatIds.length} seats`);
+      const row: HoldRow = {
+        id: holdId,
+        eventId: event.id,
+        userId: who.userId,
+        currency: event.currency,
+        expiresAt,
+        seats: seats.map((s) => ({ id: s.id, index: s.index, section: s.section, row: s.row, number: s.number, priceCents: s.priceCents })),
+      };
+      return { row, released, replaced: prev };
+    });
+  }
+
+  /** GET /holds/current — the user's active unexpired hold (on that event when given), or 404. */
+  async currentHold(userId: string, eventId?: string): Promise<Hold> {
+    const row = await findCurrentHold(this.deps.db, userId, eventId);
+    if (!row) throw new NotFoundError('Hold');
+    return toHold(row);
+  }
+
+  /** DELETE /holds/:holdId — own active hold only (others' → 404); seats free at once. */
+  async releaseHold(userId: string, holdId: string): Promise<void> {
+    const result = await withTransaction(this.deps.db, async (tx) => {
+      const hold = await lockOwnActiveHold(tx, holdId, userId);
+      if (!hold) return null;
+      const seats = await releaseHoldSeats(tx, [hold.id]);
+      await endHolds(tx, [hold.id], 'released');
+      return { hold, seats };
+    });
+    if (!result) throw new NotFoundError('Hold');
+    const { hold, seats } = result;
+    await this.afterRelease(hold.eventId, hold.id, seats);
+    this.metrics.seatsReleased.inc({ reason: 'released' }, seats.length);
+    this.metrics.holdLifetime.observe({ ended: 'released' }, (Date.now() - hold.createdAt.getTime()) / 1000);
+  }
+
+  private async afterRelease(eventId: string, holdId: string, seats: ReleasedSeat[]): Promise<void> {
+    await this.snapshot.apply(
+      eventId,
+      seats.map((s) => [s.index, 'a']),
+    );
+    await this.locks.release(
+      eventId,
+      holdId,
+      seats.map((s) => s.id),
+    );
+  }
+
+  /**
+   * Expire due holds in batches; safe with every instance running it (SKIP LOCKED). Touches only
+   * active holds past expires_at, locking the hold row first (checkout's order too).
+   * Returns how many holds were expired.
+   */
+  async expireDueHolds(batchSize = 200, maxBatches = 10): Promise<number> {
+    let total = 0;
+    for (let b = 0; b < maxBatches; b++) {
+      const done = await withTransaction(this.deps.db, async (tx) => {
+        const holds = await lockExpiredHolds(tx, batchSize);
+        if (!holds.length) return { holds, seats: [] as ReleasedSeat[] };
+        const ids = holds.map((h) => h.id);
+        const seats = await releaseHoldSeats(tx, ids);
+        await endHolds(tx, ids, 'expired');
+        return { holds, seats };
+      });
+      for (const h of done.holds) this.metrics.holdLifetime.observe({ ended: 'expired' }, (Date.now() - h.createdAt.getTime()) / 1000);
+      const byHold = new Map<string, ReleasedSeat[]>();
+      for (const s of done.seats) byHold.set(s.holdId, [...(byHold.get(s.holdId) ?? []), s]);
+      for (const h of done.holds) await this.afterRelease(h.eventId, h.id, byHold.get(h.id) ?? []);
+      this.metrics.seatsExpired.inc(done.seats.length);
+      total += done.holds.length;
+      if (done.holds.length < batchSize) break;
+    }
+    return total;
+  }
+
+  /** Stop background connections (the SSE subscriber). */
+  async close(): Promise<void> {
+    await this.stream.close();
+  }
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function isUuid(s: string): boolean {
+  return UUID_RE.test(s);
+}
+
+/** Row → the shared `Hold` response. */
+export function toHold(row: HoldRow): Hold {
+  return {
+    id: row.id,
+    eventId: row.eventId,
+    seats: row.seats.map((s) => ({ id: s.id, section: s.section, row: s.row, number: s.number, priceCents: s.priceCents })),
+    totalCents: row.seats.reduce((sum, s) => sum + s.priceCents, 0),
+    currency: row.currency,
+    expiresAt: row.expiresAt.toISOString(),
+  };
+}
