@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../../../test/context.js';
+import { createTestEvent } from '../../../test/factories.js';
+import { queueKeys } from './queue.scripts.js';
+import type { QueueService } from './queue.service.js';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(() => ctx.close());
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The session id behind a supertest response's cookie (`s:<id>.<signature>`). */
+function sessionIdOf(res: { headers: Record<string, unknown> }): string {
+  const cookies = ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []);
+  const raw = cookies.find((c) => c.startsWith('tk.sid='))!;
+  return decodeURIComponent(raw.slice('tk.sid='.length).split(';')[0]!).slice(2).split('.')[0]!;
+}
+
+/**
+ * Run two "instances" (two services on one Redis prefix) admitting concurrently until `total`
+ * members are admitted. After each round, finish the shopping of a random part of the admitted
+ * shoppers so slots free up irregularly. Returns the admission rounds (each script's answer, in
+ * queue order) and the largest admitted-set size ever seen.
+ */
+async function drainWithTwoWorkers(eventId: string, a: QueueService, b: QueueService, total: number, cap: number) {
+  const rounds: string[][][] = [];
+  const byInstance = [0, 0];
+  const admitted = new Set<string>();
+  let maxActive = 0;
+  for (let round = 0; admitted.size < total && round < 20_000; round++) {
+    // Start the two instances in a random order each round so either may reach Redis first.
+    const [ra, rb] = Math.random() < 0.5
+      ? await Promise.all([a.admitEvent(eventId), b.admitEvent(eventId)])
+      : (await Promise.all([b.admitEvent(eventId), a.admitEvent(eventId)])).reverse();
+    byInstance[0] += ra!.admitted;
+    byInstance[1] += rb!.admitted;
+    const round = [ra!.members, rb!.members].filter((m) => m.length > 0);
+    if (round.length) rounds.push(round);
+    for (const r of [ra!, rb!]) {
+      for (const m of r.members) {
+        expect(admitted.has(m)).toBe(false); // each admitted exactly once
+        admitted.add(m);
+      }
+    }
+    const active = await ctx.redis.zrange(queueKeys(eventId).admitted, 0, -1);
+    maxActive = Math.max(maxActive, active.length);
+    expect(active.length).toBeLessThanOrEqual(cap);
+    for (const m of active) if (Math.random() < 0.6) await a.finishShopping(eventId, { sessionId: m.slice(2), userId: '' });
+    await sleep(2);
+  }
+  return { rounds, admitted, maxActive, byInstance };
+}
+
+describe('waiting room fairness', () => {
+  it('when 1,000 sessions join after on-sale in a known order, then two concurrent workers admit them in exactly that order, each once, never above the cap', async () => {
+    const cap = 25;
+    const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 30_000, maxConcurrentShoppers: cap });
+    const a = ctx.services.queue;
+    const sibling = ctx.sibling();
+    const b = sibling.services.queue;
+    const joinOrder: string[] = [];
+    // A sample through HTTP, alternating the two instances …
+    for (let i = 0; i < 20; i++) {
+      const app = i % 2 ? sibling : ctx;
+      const res = await app.agent().post(`/api/v1/events/${eventId}/queue`);
+      expect(res.body).toMatchObject({ status: 'queued', position: i + 1 });
+      joinOrder.push(`s:${sessionIdOf(res)}`);
+    }
+    // … and the bulk through the services of both instances.
+    for (let i = 20; i < 1000; i++) {
+      const s = await (i % 2 ? b : a).join(eventId, { sessionId: `bulk-${i}` });
+      expect(s.position).toBe(i + 1);
+      joinOrder.push(`s:bulk-${i}`);
+    }
+
+    const { rounds, admitted, maxActive, byInstance } = await drainWithTwoWorkers(eventId, a, b, 1000, cap);
+
+    const rankOf = new Map(joinOrder.map((m, i) => [m, i]));
+    const rank = (m: string) => rankOf.get(m)!;
+    expect(admitted.size).toBe(1000);
+    expect(maxActive).toBeLessThanOrEqual(cap);
+    expect(byInstance[0]).toBeGreaterThan(0); // both instances admitted
+    expect(byInstance[1]).toBeGreaterThan(0);
+    // Rounds are sequential in time; within a round the two scripts ran one after the other
+    // atomically, and whichever ran first took the head: order them by their first member.
+    const sequence = rounds.flatMap((round) => [...round].sort((x, y) => rank(x[0]!) - rank(y[0]!)).flat()).map(rank);
+    let inversions = 0;
+    for (let i = 1; i < sequence.length; i++) if (sequence[i]! < sequence[i - 1]!) inversions++;
+    expect(inversions).toBe(0);
+    expect(sequence).toEqual(joinOrder.map((_, i) => i));
+    expect(await ctx.redis.zcard(queueKeys(eventId).queue)).toBe(0);
+  });
+
+  it('when sessions join before on-sale, then they are shuffled among themselves (a rejoin keeps its draw) and all come before later arrivals, who keep their order', async () => {
+    const { eventId } = await createTestEvent(ctx.db, {
+      highDemand: true,
+      admissionRatePerMinute: 100_000,
+      maxConcurrentShoppers: 10_000,
+      onSaleAt: new Date(Date.now() + 3600_000),
+    });
+    const q = ctx.services.queue;
+    const early = Array.from({ length: 60 }, (_, i) => `s:early-${i}`);
+    const late = Array.from({ length: 15 }, (_, i) => `s:late-${i}`);
+    for (const m of early) await q.join(eventId, { sessionId: m.slice(2) });
+    const before = await q.join(eventId, { sessionId: 'early-7' });
+    const rejoin = await q.join(eventId, { sessionId: 'early-7' });
+    expect(rejoin.position).toBe(before.position);
+    expect(before.estimatedWaitSeconds).toBeGreaterThan(3500); // includes the time until on-sale
+
+    await ctx.db.query(`UPDATE events SET on_sale_at = now() - interval '1 second' WHERE id = $1`, [eventId]);
+    await q.invalidateEvent(eventId);
+    for (const m of late) await q.join(eventId, { sessionId: m.slice(2) });
+
+    const admittedOrder: string[] = [];
+    for (let i = 0; i < 50 && admittedOrder.length < 75; i++) {
+      admittedOrder.push(...(await q.admitEvent(eventId)).members);
+      await sleep(5);
+    }
+
+    expect(admittedOrder).toHaveLength(75);
+    expect(new Set(admittedOrder.slice(0, 60))).toEqual(new Set(early));
+    expect(admittedOrder.slice(0, 60)).not.toEqual(early); // shuffled (1 in 60! to be equal by chance)
+    expect(admittedOrder.slice(60)).toEqual(late);
+    const scores = await ctx.redis.zrange(queueKeys(eventId).queue, 0, -1);
+    expect(scores).toEqual([]);
+  });
+});
+
+describe('waiting room liveness', () => {
+  let live: TestContext;
+  beforeAll(async () => {
+    live = await createTestContext({ QUEUE_GRACE_SECONDS: '2' });
+  });
+  afterAll(() => live.close());
+
+  it('when a session stops polling for longer than the grace period, then it is passed over; one that comes back in time keeps its place', async () => {
+    const { eventId } = await createTestEvent(live.db, { highDemand: true, admissionRatePerMinute: 60, maxConcurrentShoppers: 1 });
+    const q = live.services.queue;
+    await q.join(eventId, { sessionId: 'gone' });
+    await q.join(eventId, { sessionId: 'steady' });
+    await q.join(eventId, { sessionId: 'returns' });
+
+    // `steady` polls every 500 ms; `returns` is silent for 1.2 s then comes back; `gone` never polls.
+    for (let t = 0; t < 6; t++) {
+      await sleep(500);
+      await q.status(eventId, { sessionId: 'steady' });
+      if (t === 2) expect(await q.status(eventId, { sessionId: 'returns' })).toMatchObject({ status: 'queued', position: 3 });
+      if (t === 4) await q.status(eventId, { sessionId: 'returns' });
+    }
+    const tick = await q.admitEvent(eventId);
+
+    expect(tick.passedOver).toBe(1);
+    expect(tick.members).toEqual(['s:steady']);
+    expect(await q.status(eventId, { sessionId: 'gone' })).toEqual({ status: 'expired' });
+    expect(await q.status(eventId, { sessionId: 'returns' })).toMatchObject({ status: 'queued', position: 1, aheadOfYou: 0 });
+    expect(await live.redis.zrange(queueKeys(eventId).queue, 0, -1)).toEqual(['s:returns']);
+    const metrics = await live.deps.metrics.registry.getSingleMetricAsString('queue_passed_over_total');
+    expect(metrics).toMatch(new RegExp(`queue_passed_over_total\\{event_id="${eventId}",instance="[^"]+"\\} 1$`, 'm'));
+  });
+
+  it('when a passed-over session joins again, then it gets a new place at the back', async () => {
+    const { eventId } = await createTestEvent(live.db, { highDemand: true, admissionRatePerMinute: 60, maxConcurrentShoppers: 1 });
+    const q = live.services.queue;
+    await q.join(eventId, { sessionId: 'sleepy' });
+    await q.join(eventId, { sessionId: 'awake' });
+    for (let t = 0; t < 5; t++) {
+      await sleep(550);
+      await q.status(eventId, { sessionId: 'awake' });
+    }
+
+    const again = await q.join(eventId, { sessionId: 'sleepy' });
+
+    expect(again).toMatchObject({ status: 'queued', position: 2, aheadOfYou: 1 });
+    expect(await live.redis.zrange(queueKeys(eventId).queue, 0, -1)).toEqual(['s:awake', 's:sleepy']);
+  });
+});
