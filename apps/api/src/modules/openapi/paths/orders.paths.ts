@@ -15,8 +15,7 @@ export const ordersPaths: OpenApiPaths = {
       requestParams: { header: IdempotencyHeader },
       requestBody: jsonBody(CheckoutInput),
       responses: {
-        '200': jsonResponse(Order, 'The order already created with this Idempotency-Key.'),
-        '201': jsonResponse(Order, 'The order.'),
+        '201': jsonResponse(Order, 'The order (the same order again when the Idempotency-Key is repeated).'),
         ...problems(400, 401, 402, 403, 404, 409, 410, 503),
       },
     },

@@ -9,7 +9,7 @@ export const queuePaths: OpenApiPaths = {
       operationId: 'joinQueue',
       summary: "Join the event's waiting room.",
       requestParams: { path: EventIdParams },
-      responses: { '200': jsonResponse(QueueStatus, 'Your place.'), '201': jsonResponse(QueueStatus, 'Joined.'), ...problems(400, 403, 404, 409) },
+      responses: { '200': jsonResponse(QueueStatus, 'Your place (joining twice keeps it).'), ...problems(400, 403, 404, 409) },
     },
     get: {
       tags: ['Waiting room'],
