@@ -332,7 +332,7 @@ describe('hold expiry', () => {
   it('when a hold has expired, then the worker returns its seats, deletes its locks and updates the snapshot; two workers at once are safe', async () => {
     const short = ctx.sibling({ HOLD_TTL_SECONDS: '1' });
     const ev = await createTestEvent(ctx.db);
-    const users = await Promise.all([signedInAgent(short), signedInAgent(short), signedInAgent(short)]);
+    const users = await Promise.all([signedInAgent({ agent: short.agent, db: ctx.db }), signedInAgent({ agent: short.agent, db: ctx.db }), signedInAgent({ agent: short.agent, db: ctx.db })]);
     const holds = [];
     for (const [i, u] of users.entries()) {
       const r = await u.agent.post(`/api/v1/events/${ev.eventId}/holds`).send({ seatIds: [ev.seatIds[i * 2], ev.seatIds[i * 2 + 1]] });
@@ -360,7 +360,7 @@ describe('hold expiry', () => {
   it('when checkout holds the hold row (converting it), then the worker skips it and leaves it alone', async () => {
     const short = ctx.sibling({ HOLD_TTL_SECONDS: '1' });
     const ev = await createTestEvent(ctx.db);
-    const u = await signedInAgent(short);
+    const u = await signedInAgent({ agent: short.agent, db: ctx.db });
     const h = await u.agent.post(`/api/v1/events/${ev.eventId}/holds`).send({ seatIds: [ev.seatIds[0]] });
     await new Promise((r) => setTimeout(r, 1200));
     const client = await ctx.db.connect();

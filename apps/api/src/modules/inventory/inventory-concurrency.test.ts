@@ -1,0 +1,137 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, TEST_PASSWORD, type TestContext } from '../../../test/context.js';
+import { createTestEvent } from '../../../test/factories.js';
+import { keys } from './inventory.scripts.js';
+import { post, registerUsers } from './inventory.test-support.js';
+
+/**
+ * True concurrency: a real listening server and a keep-alive agent with one socket per user,
+ * so N requests are really in flight at once (not serialized by supertest).
+ */
+let ctx: TestContext;
+let server: http.Server;
+let port: number;
+const agent = new http.Agent({ keepAlive: true, maxSockets: 400 });
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  server = ctx.app.listen(0);
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(async () => {
+  agent.destroy();
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  await ctx.services.inventory.close();
+  await ctx.close();
+});
+
+async function invariants(eventId: string) {
+  const { rows: seats } = await ctx.db.query(
+    `SELECT s.id, s.seat_index, s.status, s.hold_id, s.holder_user_id, h.user_id AS hold_user, h.status AS hold_status
+       FROM event_seats s LEFT JOIN holds h ON h.id = s.hold_id WHERE s.event_id = $1 ORDER BY s.seat_index`,
+    [eventId],
+  );
+  for (const s of seats) {
+    if (s.status === 'held') {
+      // A held seat belongs to exactly one ACTIVE hold, of the user recorded on the seat.
+      expect(s.hold_status).toBe('active');
+      expect(s.hold_user).toBe(s.holder_user_id);
+    } else {
+      expect(s.hold_id).toBeNull();
+    }
+  }
+  const { rows: perUser } = await ctx.db.query(
+    `SELECT user_id, count(*)::int AS n FROM holds WHERE event_id = $1 AND status = 'active' GROUP BY user_id HAVING count(*) > 1`,
+    [eventId],
+  );
+  expect(perUser).toEqual([]);
+  return seats as { id: string; seat_index: number; status: string; hold_id: string | null }[];
+}
+
+describe('holds under concurrency', () => {
+  it('when 200 signed-in users hold the same seat at once, then exactly one gets 201, 199 get 409, and one holder is in the DB', async () => {
+    const ev = await createTestEvent(ctx.db, { sections: [{ rows: 1, seatsPerRow: 20 }] });
+    const users = await registerUsers(ctx, 200);
+    const seat = ev.seatIds[7]!;
+    const started = Date.now();
+    const results = await Promise.all(users.map((u) => post(port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, { seatIds: [seat] }, agent)));
+    const elapsed = Date.now() - started;
+
+    const ok = results.filter((r) => r.status === 201);
+    const conflicts = results.filter((r) => r.status === 409);
+    expect(ok).toHaveLength(1);
+    expect(conflicts).toHaveLength(199);
+    for (const c of conflicts) {
+      expect(c.body.code).toBe('seats_unavailable');
+      expect(c.body.unavailableSeatIds).toEqual([seat]);
+    }
+    const { rows } = await ctx.db.query(`SELECT id, user_id FROM holds WHERE event_id = $1`, [ev.eventId]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].id).toBe(ok[0]!.body.id);
+    const seats = await invariants(ev.eventId);
+    expect(seats.filter((s) => s.status === 'held').map((s) => s.id)).toEqual([seat]);
+    expect(await ctx.redis.get(keys.seat(ev.eventId, seat))).toBe(ok[0]!.body.id);
+    // Refusals are answered fast (no back-off sleeping): generous bound for a shared 2-core box.
+    expect(elapsed).toBeLessThan(10_000);
+  });
+
+  it('when many users hold random overlapping seats at once, then no seat is in two holds, counts add up and the snapshot equals the DB', async () => {
+    const ev = await createTestEvent(ctx.db, { sections: [{ rows: 3, seatsPerRow: 10 }] });
+    const users = await registerUsers(ctx, 80);
+    await ctx.agent().get(`/api/v1/events/${ev.eventId}/availability`); // snapshot exists before the storm
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const requests = users.map((u) => {
+      const want = new Set<string>();
+      const n = 1 + Math.floor(rnd() * 4);
+      while (want.size < n) want.add(ev.seatIds[Math.floor(rnd() * 30)]!);
+      return { u, seatIds: [...want] };
+    });
+    const results = await Promise.all(requests.map((r) => post(port, `/api/v1/events/${ev.eventId}/holds`, r.u.cookie, { seatIds: r.seatIds }, agent)));
+
+    for (const r of results) expect([201, 409]).toContain(r.status);
+    const won = results.filter((r) => r.status === 201);
+    expect(won.length).toBeGreaterThan(0);
+    // Every winner's seats are held by its hold, and no seat appears in two winners.
+    const claimed = won.flatMap((r) => (r.body.seats as { id: string }[]).map((s) => s.id));
+    expect(new Set(claimed).size).toBe(claimed.length);
+    const seats = await invariants(ev.eventId);
+    const byId = new Map(seats.map((s) => [s.id, s]));
+    for (const r of won) for (const s of r.body.seats as { id: string }[]) expect(byId.get(s.id)!.hold_id).toBe(r.body.id);
+    expect(seats.filter((s) => s.status === 'held')).toHaveLength(claimed.length);
+
+    const avail = (await ctx.agent().get(`/api/v1/events/${ev.eventId}/availability`)).body;
+    expect(avail.statuses).toBe(seats.map((s) => s.status[0]).join(''));
+    expect(avail.counts.available + avail.counts.held + avail.counts.sold).toBe(30);
+    expect(avail.counts.held).toBe(claimed.length);
+  });
+
+  it('when users fire two holds at once from two sessions each, then each ends with at most one active hold and, after reconcile, the snapshot equals the DB', async () => {
+    const ev = await createTestEvent(ctx.db, { sections: [{ rows: 2, seatsPerRow: 10 }], maxTicketsPerUser: 8 });
+    const users = await registerUsers(ctx, 30);
+    await ctx.agent().get(`/api/v1/events/${ev.eventId}/availability`);
+    // A second session of each user.
+    const second = await Promise.all(
+      users.map(async (u) => {
+        const { rows } = await ctx.db.query('SELECT email FROM users WHERE id = $1', [u.id]);
+        const res = await request(ctx.app).post('/api/v1/auth/login').send({ email: rows[0].email, password: TEST_PASSWORD });
+        return String(res.headers['set-cookie']![0]).split(';')[0]!;
+      }),
+    );
+    const results = await Promise.all(
+      users.flatMap((u, i) => [
+        post(port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, { seatIds: [ev.seatIds[i % 20], ev.seatIds[(i + 1) % 20]] }, agent),
+        post(port, `/api/v1/events/${ev.eventId}/holds`, second[i]!, { seatIds: [ev.seatIds[(i + 5) % 20]] }, agent),
+      ]),
+    );
+    for (const r of results) expect([201, 409]).toContain(r.status);
+    const seats = await invariants(ev.eventId);
+    await ctx.services.inventory.snapshot.reconcileDirty();
+    const avail = (await ctx.agent().get(`/api/v1/events/${ev.eventId}/availability`)).body;
+    expect(avail.statuses).toBe(seats.map((s) => s.status[0]).join(''));
+  });
+});

@@ -1,0 +1,44 @@
+import http from 'node:http';
+import request from 'supertest';
+import { TEST_PASSWORD, uniqueEmail, type TestApp } from '../../../test/context.js';
+
+/** Test support for the inventory tests: many signed-in users and real concurrent requests. */
+export interface User {
+  id: string;
+  cookie: string;
+}
+
+/** Register users through the API and keep each one's session cookie. */
+export async function registerUsers(app: Pick<TestApp, 'app'>, n: number): Promise<User[]> {
+  const out: User[] = [];
+  for (let i = 0; i < n; i += 25) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(25, n - i) }, async () => {
+        const res = await request(app.app).post('/api/v1/auth/register').send({ email: uniqueEmail('conc'), password: TEST_PASSWORD, name: 'C' });
+        if (res.status !== 201) throw new Error(`register ${res.status}`);
+        return { id: res.body.id as string, cookie: String(res.headers['set-cookie']![0]).split(';')[0]! };
+      }),
+    );
+    out.push(...batch);
+  }
+  return out;
+}
+
+/** POST a JSON body with a session cookie over the keep-alive agent. */
+export function post(p: number, path: string, cookie: string, body: unknown, a: http.Agent): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = http.request(
+      { host: '127.0.0.1', port: p, path, method: 'POST', agent: a, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), cookie } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : {} }));
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
