@@ -23,11 +23,11 @@ function sessionIdOf(res: { headers: Record<string, unknown> }): string {
  * Run two "instances" (two services on one Redis prefix) admitting concurrently until `total`
  * members are admitted. After each round, finish the shopping of a random part of the admitted
  * shoppers so slots free up irregularly. Returns the admission rounds (each script's answer, in
- * queue order) and the largest admitted-set size ever seen.
+ * queue order, with their place in the admission sequence) and the largest admitted-set size ever seen.
  */
 async function drainWithTwoWorkers(eventId: string, a: QueueService, b: QueueService, total: number, cap: number) {
-  const rounds: string[][][] = [];
-  const byInstance = [0, 0];
+  const batches: { before: number; members: string[] }[] = [];
+  const byInstance: [number, number] = [0, 0];
   const admitted = new Set<string>();
   let maxActive = 0;
   for (let round = 0; admitted.size < total && round < 20_000; round++) {
@@ -37,9 +37,10 @@ async function drainWithTwoWorkers(eventId: string, a: QueueService, b: QueueSer
       : (await Promise.all([b.admitEvent(eventId), a.admitEvent(eventId)])).reverse();
     byInstance[0] += ra!.admitted;
     byInstance[1] += rb!.admitted;
-    const round = [ra!.members, rb!.members].filter((m) => m.length > 0);
-    if (round.length) rounds.push(round);
+    for (const r of [ra!, rb!]) if (r.members.length) batches.push({ before: r.admissionsBefore, members: r.members });
     for (const r of [ra!, rb!]) {
+      // The admitted set only grows inside a script, so its size right after each script is every peak.
+      maxActive = Math.max(maxActive, r.activeShoppers);
       for (const m of r.members) {
         expect(admitted.has(m)).toBe(false); // each admitted exactly once
         admitted.add(m);
@@ -51,7 +52,7 @@ async function drainWithTwoWorkers(eventId: string, a: QueueService, b: QueueSer
     for (const m of active) if (Math.random() < 0.6) await a.finishShopping(eventId, { sessionId: m.slice(2), userId: '' });
     await sleep(2);
   }
-  return { rounds, admitted, maxActive, byInstance };
+  return { batches, admitted, maxActive, byInstance };
 }
 
 describe('waiting room fairness', () => {
@@ -76,7 +77,7 @@ describe('waiting room fairness', () => {
       joinOrder.push(`s:bulk-${i}`);
     }
 
-    const { rounds, admitted, maxActive, byInstance } = await drainWithTwoWorkers(eventId, a, b, 1000, cap);
+    const { batches, admitted, maxActive, byInstance } = await drainWithTwoWorkers(eventId, a, b, 1000, cap);
 
     const rankOf = new Map(joinOrder.map((m, i) => [m, i]));
     const rank = (m: string) => rankOf.get(m)!;
@@ -84,9 +85,15 @@ describe('waiting room fairness', () => {
     expect(maxActive).toBeLessThanOrEqual(cap);
     expect(byInstance[0]).toBeGreaterThan(0); // both instances admitted
     expect(byInstance[1]).toBeGreaterThan(0);
-    // Rounds are sequential in time; within a round the two scripts ran one after the other
-    // atomically, and whichever ran first took the head: order them by their first member.
-    const sequence = rounds.flatMap((round) => [...round].sort((x, y) => rank(x[0]!) - rank(y[0]!)).flat()).map(rank);
+    // Each batch carries its place in the Redis-side admission sequence (the count of admissions
+    // before it, read inside the atomic script), so this is the true global admission order.
+    batches.sort((x, y) => x.before - y.before);
+    let expectedBefore = 0;
+    for (const b of batches) {
+      expect(b.before).toBe(expectedBefore);
+      expectedBefore += b.members.length;
+    }
+    const sequence = batches.flatMap((b) => b.members).map(rank);
     let inversions = 0;
     for (let i = 1; i < sequence.length; i++) if (sequence[i]! < sequence[i - 1]!) inversions++;
     expect(inversions).toBe(0);

@@ -169,7 +169,8 @@ return n
  * KEYS: queue, seen, admitted, joined, settings, bucket, stats, rateLog, gone.
  * ARGV: grace ms, shopping window ms, max admissions per tick, max stale entries swept per tick.
  * Returns {-1} when the live settings are missing (the caller seeds them and retries), else
- * { admittedCount, passedOverCount, queueLength, activeShoppers, member1, waitMs1, member2, waitMs2, ... }.
+ * { admittedCount, passedOverCount, queueLength, activeShoppers, admissionsBefore, member1, waitMs1, member2, waitMs2, ... }
+ * where admissionsBefore numbers this batch in the event's global admission sequence.
  */
 export const ADMIT_LUA = `${NOW}
 local rate = tonumber(redis.call('HGET', KEYS[5], 'rate') or '')
@@ -210,7 +211,7 @@ tokens = math.min(burst, tokens + elapsed * rate / 60000)
 -- 4. Admit the head of the queue: as many as the bucket and the free slots allow.
 local active = redis.call('ZCARD', KEYS[3])
 local n = math.min(math.floor(tokens), cap - active, maxBatch)
-local out = {0, #stale, 0, 0}
+local out = {0, #stale, 0, 0, tonumber(redis.call('HGET', KEYS[7], 'admittedTotal') or '0')}
 local admittedCount = 0
 local waitSum = 0
 if n > 0 then

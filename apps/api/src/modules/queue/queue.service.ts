@@ -134,17 +134,17 @@ export class QueueService {
   }
 
   /** One admission tick for one event; returns the members admitted in queue order. */
-  async admitEvent(eventId: string): Promise<{ admitted: number; passedOver: number; members: string[] }> {
+  async admitEvent(eventId: string): Promise<{ admitted: number; passedOver: number; members: string[]; admissionsBefore: number; activeShoppers: number }> {
     let r = await this.store.admit(eventId, this.graceMs, this.windowMs);
     if (!r) {
       const info = await findEventSaleInfo(this.deps.db, eventId);
       if (!info) {
         await this.store.markIdle(eventId);
-        return { admitted: 0, passedOver: 0, members: [] };
+        return { admitted: 0, passedOver: 0, members: [], admissionsBefore: 0, activeShoppers: 0 };
       }
       await this.store.seedSettings(eventId, info.admissionRatePerMinute, info.maxConcurrentShoppers, SETTINGS_TTL_SECONDS);
       r = await this.store.admit(eventId, this.graceMs, this.windowMs);
-      if (!r) return { admitted: 0, passedOver: 0, members: [] };
+      if (!r) return { admitted: 0, passedOver: 0, members: [], admissionsBefore: 0, activeShoppers: 0 };
     }
     const m = this.metrics;
     m.queueLength.set({ event_id: eventId }, r.queueLength);
@@ -153,7 +153,7 @@ export class QueueService {
     if (r.passedOver) m.passedOver.inc({ event_id: eventId }, r.passedOver);
     for (const a of r.admitted) m.waitSeconds.observe(a.waitMs / 1000);
     if (r.queueLength === 0 && r.activeShoppers === 0) await this.store.markIdle(eventId);
-    return { admitted: r.admitted.length, passedOver: r.passedOver, members: r.admitted.map((a) => a.member) };
+    return { admitted: r.admitted.length, passedOver: r.passedOver, members: r.admitted.map((a) => a.member), admissionsBefore: r.admissionsBefore, activeShoppers: r.activeShoppers };
   }
 
   /** Change the admission settings in PostgreSQL and, after commit, the live ones the worker reads. */

@@ -21,6 +21,8 @@ export interface AdmitResult {
   passedOver: number;
   queueLength: number;
   activeShoppers: number;
+  /** Admissions of this event before this batch (Redis-side sequence: batch order across instances). */
+  admissionsBefore: number;
 }
 
 export interface Who {
@@ -116,8 +118,8 @@ export class QueueStore {
     const r = (await this.r.qAdmit(k.queue, k.seen, k.admitted, k.joined, k.settings, k.bucket, k.stats, k.rateLog, k.gone, graceMs, windowMs, maxBatch, sweep)) as unknown[];
     if (Number(r[0]) === -1) return null;
     const admitted: AdmitResult['admitted'] = [];
-    for (let i = 4; i < r.length; i += 2) admitted.push({ member: String(r[i]), waitMs: Number(r[i + 1]) });
-    return { admitted, passedOver: Number(r[1]), queueLength: Number(r[2]), activeShoppers: Number(r[3]) };
+    for (let i = 5; i < r.length; i += 2) admitted.push({ member: String(r[i]), waitMs: Number(r[i + 1]) });
+    return { admitted, passedOver: Number(r[1]), queueLength: Number(r[2]), activeShoppers: Number(r[3]), admissionsBefore: Number(r[4]) };
   }
 
   /** Seed the live settings if absent (they expire so PostgreSQL edits made elsewhere show up within `ttlSeconds`). */
