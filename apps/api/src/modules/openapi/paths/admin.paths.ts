@@ -1,9 +1,5 @@
-import { CheckinInput, CheckinResult, EventStats, IdParams, QueueSettings, QueueSettingsInput } from '@ticketing/shared';
-import { z } from 'zod';
+import { CheckinInput, CheckinResult, EventCancelResult, EventStats, IdParams, QueueSettings, QueueSettingsInput } from '@ticketing/shared';
 import { jsonBody, jsonResponse, problems, sessionAuth, type OpenApiPaths } from '../openapi.helpers.js';
-
-/** Result of cancelling an event; its exact shape belongs to the admin module. */
-const EventCancelResult = z.looseObject({}).meta({ description: 'Cancellation summary (e.g. the refunded orders).' });
 
 /** OpenAPI paths of the admin operations other than venue/event editing (written from API.md; the admin module may take them over). */
 export const adminPaths: OpenApiPaths = {
