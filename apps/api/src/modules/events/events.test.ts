@@ -176,6 +176,25 @@ describe('GET /events search and filters', () => {
     expect(p1.body.items.map((e: { id: string }) => e.id)).not.toContain(p3.body.items[0].id);
   });
 
+  it('when q has only punctuation or tsquery syntax, then 200 with no results, never a 500', async () => {
+    for (const q of ["'", '&|!', ':*', '()']) {
+      const res = await ctx.agent().get('/api/v1/events').query({ q });
+      expect(res.status, q).toBe(200);
+      expect(res.body).toMatchObject({ items: [], total: 0 });
+    }
+  });
+
+  it('when a list page is fetched again with its ETag, then 304; the cached body is byte-identical', async () => {
+    const city = token('Etag');
+    await createTestEvent(ctx.db, { city });
+    const first = await ctx.agent().get('/api/v1/events').query({ city });
+    const second = await ctx.agent().get('/api/v1/events').query({ city });
+    expect(second.headers.etag).toBe(first.headers.etag);
+    expect(second.text).toBe(first.text);
+    const again = await ctx.agent().get('/api/v1/events').query({ city }).set('If-None-Match', first.headers.etag!);
+    expect(again.status).toBe(304);
+  });
+
   it.each([
     ['an unknown category', { category: 'opera' }, 'query.category'],
     ['a bad date', { from: 'yesterday' }, 'query.from'],
