@@ -122,7 +122,7 @@ export async function reclaimOrder(tx: Queryable, orderId: string, staleSeconds:
     `UPDATE orders SET status = 'pending', failure_code = NULL, total_cents = $3, hold_expires_at = COALESCE(hold_expires_at, $4), updated_at = now()
       WHERE id = $1
         AND ((status = 'failed' AND failure_code = 'payment_unavailable')
-          OR (status = 'pending' AND updated_at < now() - make_interval(secs => $2)))
+          OR (status = 'pending' AND failure_code IS NULL AND updated_at < now() - make_interval(secs => $2)))
       RETURNING ${ORDER_COLUMNS}`,
     [orderId, staleSeconds, totalCents, holdExpiresAt],
   );
@@ -162,7 +162,7 @@ export async function failOrder(tx: Queryable, orderId: string, failureCode: str
 /** Record the payment attempt of an order (one row per order; a retry overwrites the attempt). */
 export async function upsertPayment(
   tx: Queryable,
-  p: { orderId: string; provider: string; providerRef: string | null; amountCents: number; currency: string; status: 'succeeded' | 'declined' | 'failed' | 'refunded'; last4: string },
+  p: { orderId: string; provider: string; providerRef: string | null; amountCents: number; currency: string; status: 'succeeded' | 'declined' | 'failed' | 'refunded'; last4: string | null },
 ): Promise<void> {
   await tx.query(
     `INSERT INTO payments (order_id, provider, provider_ref, amount_cents, currency, status, card_last4)
@@ -190,7 +190,8 @@ export async function convertHold(tx: Queryable, holdId: string): Promise<void> 
 
 export async function completeOrder(tx: Queryable, orderId: string, paymentId: string): Promise<boolean> {
   const { rowCount } = await tx.query(
-    `UPDATE orders SET status = 'completed', payment_id = $2, failure_code = NULL, updated_at = now() WHERE id = $1 AND status = 'pending'`,
+    // failure_code IS NULL: not claimed by the reconciler (which may be refunding it).
+    `UPDATE orders SET status = 'completed', payment_id = $2, updated_at = now() WHERE id = $1 AND status = 'pending' AND failure_code IS NULL`,
     [orderId, paymentId],
   );
   return rowCount === 1;
@@ -205,11 +206,44 @@ export async function insertTickets(tx: Queryable, rows: { id: string; orderId: 
   );
 }
 
-/** Pending orders nobody has touched for `olderThanSeconds` (a crash mid-checkout). */
-export async function stalePendingOrders(db: Queryable, olderThanSeconds: number, limit = 50): Promise<OrderRow[]> {
+
+/**
+ * Reconciler claim: a pending order untouched for `staleSeconds` (its process died mid-checkout)
+ * is marked 'reconciling'. From then on the sale can no longer complete it (completeOrder needs
+ * failure_code NULL), so refunding its charge is safe. A claim left by a dead reconciler goes stale too.
+ */
+export async function claimStalePending(db: Queryable, staleSeconds: number, limit: number): Promise<OrderRow[]> {
   const { rows } = await db.query(
-    `SELECT ${ORDER_COLUMNS} FROM orders WHERE status = 'pending' AND updated_at < now() - make_interval(secs => $1) ORDER BY updated_at LIMIT $2`,
-    [olderThanSeconds, limit],
+    `UPDATE orders SET failure_code = 'reconciling', updated_at = now()
+      WHERE id IN (SELECT id FROM orders WHERE status = 'pending' AND updated_at < now() - make_interval(secs => $1)
+                    ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        AND status = 'pending'
+      RETURNING ${ORDER_COLUMNS}`,
+    [staleSeconds, limit],
   );
   return rows.map(toOrderRow);
+}
+
+/** Failed orders whose refund did not go through yet. */
+export async function refundPendingOrders(db: Queryable, limit: number): Promise<{ id: string; paymentId: string }[]> {
+  const { rows } = await db.query(
+    `SELECT id, payment_id FROM orders WHERE status = 'failed' AND failure_code = 'refund_pending' AND payment_id IS NOT NULL ORDER BY updated_at LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({ id: r.id, paymentId: r.payment_id }));
+}
+
+/** Close a reconciled order: failed with `failureCode`, its payment recorded. Conditional on the claim. */
+export async function finishReconciled(tx: Queryable, orderId: string, failureCode: string, paymentId: string | null): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE orders SET status = 'failed', failure_code = $2, payment_id = COALESCE($3, payment_id), updated_at = now()
+      WHERE id = $1 AND status = 'pending' AND failure_code = 'reconciling'`,
+    [orderId, failureCode, paymentId],
+  );
+  return rowCount === 1;
+}
+
+export async function markRefundDone(tx: Queryable, orderId: string): Promise<void> {
+  await tx.query(`UPDATE orders SET failure_code = 'hold_expired', updated_at = now() WHERE id = $1 AND status = 'failed' AND failure_code = 'refund_pending'`, [orderId]);
+  await tx.query(`UPDATE payments SET status = 'refunded', updated_at = now() WHERE order_id = $1`, [orderId]);
 }

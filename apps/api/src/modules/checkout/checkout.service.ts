@@ -12,8 +12,12 @@ import {
   completeOrder,
   convertHold,
   eventForSale,
+  claimStalePending,
   extendHold,
   failOrder,
+  finishReconciled,
+  markRefundDone,
+  refundPendingOrders,
   findOrderByKey,
   heldSeats,
   insertPendingOrder,
@@ -326,6 +330,67 @@ export class CheckoutService {
         last4,
       });
     });
+  }
+
+  /**
+   * Recovery, run periodically (every instance may run it at once):
+   * - a 'pending' order nobody has touched for a while belongs to a process that died between
+   *   reserve and sale. It is claimed, its charge (looked up at the provider by the order id)
+   *   refunded, the order failed and the hold given back its own expiry;
+   * - a failed sale whose refund did not go through ('refund_pending') is refunded again.
+   * Returns how many orders it settled.
+   */
+  async reconcile(limit = 20): Promise<number> {
+    let settled = 0;
+    for (const order of await claimStalePending(this.deps.db, this.staleSeconds, limit)) {
+      let charge: { paymentId: string } | null;
+      try {
+        charge = await this.payments.findCharge(order.id);
+      } catch {
+        continue; // provider unreachable: the claim goes stale and a later run retries
+      }
+      let refunded = false;
+      if (charge) {
+        try {
+          await this.payments.refund(charge.paymentId);
+          refunded = true;
+        } catch (err) {
+          this.deps.logger.warn({ err, orderId: order.id }, 'reconciler refund failed; will retry');
+        }
+      }
+      const done = await withTransaction(this.deps.db, async (tx) => {
+        const code = charge && !refunded ? 'refund_pending' : 'hold_expired';
+        if (!(await finishReconciled(tx, order.id, code, charge?.paymentId ?? null))) return false;
+        if (charge) {
+          await upsertPayment(tx, {
+            orderId: order.id,
+            provider: this.payments.provider.name,
+            providerRef: charge.paymentId,
+            amountCents: order.totalCents,
+            currency: order.currency,
+            status: refunded ? 'refunded' : 'succeeded',
+            last4: null,
+          });
+        }
+        if (order.holdId && order.holdExpiresAt) await restoreHoldExpiry(tx, order.holdId, order.holdExpiresAt);
+        return true;
+      });
+      if (done) {
+        settled += 1;
+        this.failures.inc({ reason: 'abandoned' });
+        this.deps.logger.warn({ orderId: order.id, charged: !!charge, refunded }, 'reconciled an abandoned checkout');
+      }
+    }
+    for (const o of await refundPendingOrders(this.deps.db, limit)) {
+      try {
+        await this.payments.refund(o.paymentId);
+      } catch {
+        continue;
+      }
+      await withTransaction(this.deps.db, (tx) => markRefundDone(tx, o.id));
+      settled += 1;
+    }
+    return settled;
   }
 
   private toAppError(err: unknown): AppError {

@@ -24,6 +24,8 @@ export interface PaymentProvider {
   readonly name: string;
   charge(req: ChargeRequest): Promise<ChargeResult>;
   refund(paymentId: string): Promise<{ refundId: string }>;
+  /** The charge made under this idempotency key, if any (recovery after a crash or a timeout). */
+  findCharge(idempotencyKey: string): Promise<ChargeResult | null>;
 }
 
 /** The provider answered and said no (the card, not the provider, is the problem). Not a breaker failure. */

@@ -67,7 +67,7 @@ export class PaymentsService {
     try {
       const result = await this.breaker.exec(
         () => withTimeout(this.provider.charge(req), this.deps.env.PAYMENT_TIMEOUT_MS),
-        (err) => err instanceof ProviderFailure || !(err instanceof PaymentDeclined),
+        (err) => !(err instanceof PaymentDeclined),
       );
       this.charges.inc();
       this.outcomes.inc({ outcome: 'succeeded' });
@@ -105,6 +105,11 @@ export class PaymentsService {
       }
     }
     throw lastErr;
+  }
+
+  /** The charge made under `idempotencyKey`, if any; throws when the provider cannot tell. */
+  async findCharge(idempotencyKey: string): Promise<ChargeResult | null> {
+    return withTimeout(this.provider.findCharge(idempotencyKey), this.deps.env.PAYMENT_TIMEOUT_MS);
   }
 
   breakerState(): BreakerState {

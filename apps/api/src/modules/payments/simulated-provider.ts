@@ -94,6 +94,12 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     return { refundId };
   }
 
+  async findCharge(idempotencyKey: string): Promise<ChargeResult | null> {
+    if (this.outage) throw new ProviderFailure('provider_error');
+    const raw = await this.redis.get(`simpay:key:${idempotencyKey}`);
+    return raw ? { paymentId: (JSON.parse(raw) as { paymentId: string }).paymentId } : null;
+  }
+
   /** Distinct successful charges so far (a deduplicated retry does not count). */
   async chargeCount(): Promise<number> {
     return Number((await this.redis.get('simpay:charges')) ?? 0);

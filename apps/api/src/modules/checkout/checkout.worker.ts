@@ -1,0 +1,7 @@
+import type { Worker } from '../../workers.js';
+import type { CheckoutService } from './checkout.service.js';
+
+/** Settles checkouts abandoned by a crashed process and retries owed refunds. Safe on every instance (SKIP LOCKED claims). */
+export function checkoutReconcilerWorker(checkout: CheckoutService, intervalMs = 10_000): Worker {
+  return { name: 'checkout-reconciler', intervalMs, run: () => checkout.reconcile() };
+}
