@@ -6,7 +6,7 @@
 // FRONT_PORT (8080), API_BASE_PORT (3001), API_INSTANCES (3), FRONT_DOOR (auto|nginx|node).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { FatalError, ROOT, bold, ensureServices, exitWith, green, pnpm, readPackage, say, warn } from './lib/common.mjs';
+import { FatalError, ROOT, bold, checkPostgresLogin, ensureServices, exitWith, green, pnpm, readPackage, say, warn } from './lib/common.mjs';
 
 const DEFAULT_DATABASE_URL = 'postgres://root@127.0.0.1:5432/ticketing';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -55,6 +55,7 @@ async function main() {
     databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
     redisUrl: process.env.REDIS_URL || DEFAULT_REDIS_URL,
   });
+  await checkPostgresLogin(services.databaseUrl);
   const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl };
 
   // The migrate CLI creates the database when it is missing, then applies pending migrations.

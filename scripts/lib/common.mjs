@@ -160,8 +160,9 @@ async function startNativePostgres() {
     .map((l) => l.trim().split(/\s+/))
     .filter((f) => f.length >= 4 && f[0]);
   if (!clusters.length) return 'PostgreSQL is installed but has no cluster (create one: pg_createcluster <version> main)';
-  for (const [version, name, , status] of clusters) {
-    if (status === 'online') continue;
+  const down = clusters.filter(([, , , status]) => status !== 'online');
+  if (!down.length) return `every PostgreSQL cluster is already running, on port(s) ${clusters.map((c) => c[2]).join(', ')}`;
+  for (const [version, name] of down) {
     say(`Starting PostgreSQL cluster ${version}/${name} (pg_ctlcluster)`);
     const r = spawnSync('pg_ctlcluster', [version, name, 'start'], { stdio: 'inherit' });
     if (r.status !== 0) warn(`pg_ctlcluster ${version} ${name} start exited with ${r.status}`);
@@ -252,4 +253,31 @@ export function exitWith(err) {
   if (err instanceof FatalError) console.error(`\n${red('error:')} ${err.message}`);
   else console.error(err);
   process.exit(1);
+}
+
+/**
+ * Log in to PostgreSQL's maintenance database with the credentials of `databaseUrl` (after
+ * `pnpm install`: uses the API's `pg`). TCP answering is not enough on a fresh machine, where
+ * the role usually does not exist or needs a password; say so plainly instead of failing later.
+ */
+export async function checkPostgresLogin(databaseUrl) {
+  const { createRequire } = await import('node:module');
+  const pg = createRequire(path.join(ROOT, 'apps/api/package.json'))('pg');
+  const admin = new URL(databaseUrl);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (err) {
+    const who = decodeURIComponent(admin.username || os.userInfo().username);
+    throw new FatalError(
+      `PostgreSQL answers on ${admin.host} but refused to log in as "${who}": ${err.message}\n` +
+        `Create that role as a superuser (sudo -u postgres createuser --superuser ${who}) and allow it over TCP\n` +
+        '(pg_hba.conf "trust" for 127.0.0.1 on a development machine, or give it a password), or set\n' +
+        'DATABASE_URL (start) / TEST_DATABASE_ADMIN_URL (test) to a URL with a user and password that work.',
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
