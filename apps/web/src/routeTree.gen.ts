@@ -17,6 +17,8 @@ import { Route as RegisterRouteImport } from './routes/register'
 import { Route as AdminIndexRouteImport } from './routes/admin/index'
 import { Route as EventsEventIdRouteImport } from './routes/events/$eventId'
 import { Route as AuthedOrdersIndexRouteImport } from './routes/_authed/orders/index'
+import { Route as AuthedOrdersOrderIdRouteImport } from './routes/_authed/orders/$orderId'
+import { Route as AuthedEventsEventIdCheckoutRouteImport } from './routes/_authed/events/$eventId/checkout'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
@@ -57,6 +59,17 @@ const AuthedOrdersIndexRoute = AuthedOrdersIndexRouteImport.update({
   path: '/orders/',
   getParentRoute: () => AuthedRoute,
 } as any)
+const AuthedOrdersOrderIdRoute = AuthedOrdersOrderIdRouteImport.update({
+  id: '/orders/$orderId',
+  path: '/orders/$orderId',
+  getParentRoute: () => AuthedRoute,
+} as any)
+const AuthedEventsEventIdCheckoutRoute =
+  AuthedEventsEventIdCheckoutRouteImport.update({
+    id: '/events/$eventId/checkout',
+    path: '/events/$eventId/checkout',
+    getParentRoute: () => AuthedRoute,
+  } as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
@@ -65,7 +78,9 @@ export interface FileRoutesByFullPath {
   '/register': typeof RegisterRoute
   '/events/$eventId': typeof EventsEventIdRoute
   '/admin/': typeof AdminIndexRoute
+  '/orders/$orderId': typeof AuthedOrdersOrderIdRoute
   '/orders/': typeof AuthedOrdersIndexRoute
+  '/events/$eventId/checkout': typeof AuthedEventsEventIdCheckoutRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
@@ -73,7 +88,9 @@ export interface FileRoutesByTo {
   '/register': typeof RegisterRoute
   '/events/$eventId': typeof EventsEventIdRoute
   '/admin': typeof AdminIndexRoute
+  '/orders/$orderId': typeof AuthedOrdersOrderIdRoute
   '/orders': typeof AuthedOrdersIndexRoute
+  '/events/$eventId/checkout': typeof AuthedEventsEventIdCheckoutRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -84,7 +101,9 @@ export interface FileRoutesById {
   '/register': typeof RegisterRoute
   '/events/$eventId': typeof EventsEventIdRoute
   '/admin/': typeof AdminIndexRoute
+  '/_authed/orders/$orderId': typeof AuthedOrdersOrderIdRoute
   '/_authed/orders/': typeof AuthedOrdersIndexRoute
+  '/_authed/events/$eventId/checkout': typeof AuthedEventsEventIdCheckoutRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -95,9 +114,19 @@ export interface FileRouteTypes {
     | '/register'
     | '/events/$eventId'
     | '/admin/'
+    | '/orders/$orderId'
     | '/orders/'
+    | '/events/$eventId/checkout'
   fileRoutesByTo: FileRoutesByTo
-  to: '/' | '/login' | '/register' | '/events/$eventId' | '/admin' | '/orders'
+  to:
+    | '/'
+    | '/login'
+    | '/register'
+    | '/events/$eventId'
+    | '/admin'
+    | '/orders/$orderId'
+    | '/orders'
+    | '/events/$eventId/checkout'
   id:
     | '__root__'
     | '/'
@@ -107,7 +136,9 @@ export interface FileRouteTypes {
     | '/register'
     | '/events/$eventId'
     | '/admin/'
+    | '/_authed/orders/$orderId'
     | '/_authed/orders/'
+    | '/_authed/events/$eventId/checkout'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -177,6 +208,20 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AuthedOrdersIndexRouteImport
       parentRoute: typeof AuthedRoute
     }
+    '/_authed/orders/$orderId': {
+      id: '/_authed/orders/$orderId'
+      path: '/orders/$orderId'
+      fullPath: '/orders/$orderId'
+      preLoaderRoute: typeof AuthedOrdersOrderIdRouteImport
+      parentRoute: typeof AuthedRoute
+    }
+    '/_authed/events/$eventId/checkout': {
+      id: '/_authed/events/$eventId/checkout'
+      path: '/events/$eventId/checkout'
+      fullPath: '/events/$eventId/checkout'
+      preLoaderRoute: typeof AuthedEventsEventIdCheckoutRouteImport
+      parentRoute: typeof AuthedRoute
+    }
   }
 }
 
@@ -193,11 +238,15 @@ const AdminRouteRouteWithChildren = AdminRouteRoute._addFileChildren(
 )
 
 interface AuthedRouteChildren {
+  AuthedOrdersOrderIdRoute: typeof AuthedOrdersOrderIdRoute
   AuthedOrdersIndexRoute: typeof AuthedOrdersIndexRoute
+  AuthedEventsEventIdCheckoutRoute: typeof AuthedEventsEventIdCheckoutRoute
 }
 
 const AuthedRouteChildren: AuthedRouteChildren = {
+  AuthedOrdersOrderIdRoute: AuthedOrdersOrderIdRoute,
   AuthedOrdersIndexRoute: AuthedOrdersIndexRoute,
+  AuthedEventsEventIdCheckoutRoute: AuthedEventsEventIdCheckoutRoute,
 }
 
 const AuthedRouteWithChildren =
