@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../platform/logger.js';
+import { counter, type Metrics } from '../../platform/metrics.js';
+
+type CacheResult = 'hit' | 'miss' | 'bypass';
 
 /** The generation counter: every cached event read is keyed under its current value. */
 export const EVENTS_VERSION_KEY = 'events:ver';
@@ -13,11 +16,17 @@ export const EVENTS_VERSION_KEY = 'events:ver';
  * Entries expire after `ttlSeconds`. Redis being down never fails a read: we skip the cache.
  */
 export class EventsCache {
+  private readonly count: (result: CacheResult) => void;
+
   constructor(
     private readonly redis: Redis | undefined,
     private readonly ttlSeconds: number,
     private readonly logger?: Logger,
-  ) {}
+    metrics?: Metrics,
+  ) {
+    const c = metrics ? counter(metrics.registry, 'event_cache_reads_total', 'Cached event reads by result (hit, miss, bypass = Redis unavailable)', ['result'] as const) : null;
+    this.count = (result) => c?.inc({ result });
+  }
 
   private usable(): boolean {
     return !!this.redis && this.redis.status === 'ready';
@@ -40,12 +49,16 @@ export class EventsCache {
       try {
         version = (await this.redis!.get(EVENTS_VERSION_KEY)) ?? '0';
         const hit = await this.redis!.get(`events:v${version}:${key}`);
-        if (hit !== null) return hit;
+        if (hit !== null) {
+          this.count('hit');
+          return hit;
+        }
       } catch (err) {
         this.logger?.warn({ err }, 'event cache read failed; reading from PostgreSQL');
         version = null;
       }
     }
+    this.count(version === null ? 'bypass' : 'miss');
     const value = await load();
     if (value === null) return null;
     const json = JSON.stringify(value);

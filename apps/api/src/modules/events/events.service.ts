@@ -8,14 +8,14 @@ import { findEventDetail, searchEvents } from './events.queries.js';
 import { deleteEventSections, generateEventSeats, insertEvent, lockEventForUpdate, updateEvent } from './event-write.repo.js';
 
 /** What the events service needs; Redis and env are optional so the seed can run without them. */
-export type EventsServiceDeps = Pick<AppDeps, 'db'> & Partial<Pick<AppDeps, 'redis' | 'env' | 'logger'>>;
+export type EventsServiceDeps = Pick<AppDeps, 'db'> & Partial<Pick<AppDeps, 'redis' | 'env' | 'logger' | 'metrics'>>;
 
 /** Event discovery (search, detail, cached) and the admin use cases that create and edit events. */
 export class EventsService {
   private readonly cache: EventsCache;
 
   constructor(private readonly deps: EventsServiceDeps) {
-    this.cache = new EventsCache(deps.redis, deps.env?.EVENT_CACHE_TTL_SECONDS ?? 30, deps.logger);
+    this.cache = new EventsCache(deps.redis, deps.env?.EVENT_CACHE_TTL_SECONDS ?? 30, deps.logger, deps.metrics);
   }
 
   /** A page of events matching the query (uncached). `all` includes past and cancelled events (admin). */

@@ -263,6 +263,9 @@ describe('event cache', () => {
     // A direct database change is invisible while the entry lives (that is the cache working).
     await ctx.db.query(`UPDATE events SET name = 'Changed Behind The Cache' WHERE id = $1`, [ev.eventId]);
     expect((await ctx.agent().get(`/api/v1/events/${ev.eventId}`)).body.name).not.toBe('Changed Behind The Cache');
+    const metrics = await ctx.deps.metrics.registry.getSingleMetricAsString('event_cache_reads_total');
+    expect(metrics).toMatch(/event_cache_reads_total\{[^}]*result="hit"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/event_cache_reads_total\{[^}]*result="miss"[^}]*\} [1-9]/);
   });
 
   it('when an admin edits an event, then cached list pages and the single event show the change at once', async () => {
