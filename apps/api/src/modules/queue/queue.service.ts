@@ -5,7 +5,6 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../pl
 import { findEventSaleInfo, type EventSaleInfo } from '../events/event-sale.repo.js';
 import { queueMetrics, type QueueMetrics } from './queue.metrics.js';
 import { updateQueueSettings } from './queue.repo.js';
-import { salesFigures } from './queue-stats.repo.js';
 import { QueueStore, type RawStatus, type Who } from './queue.store.js';
 
 /** Who is shopping: the signed-in account and the browser session. */
@@ -189,11 +188,6 @@ export class QueueService {
       passedOver: f.passedOver,
       admittedTotal: f.admittedTotal,
     };
-  }
-
-  /** Sold/held/available seats and revenue straight from SQL, while the inventory and orders services lack them. */
-  salesFallback(eventId: string) {
-    return salesFigures(this.deps.db, eventId);
   }
 
   private countPassedOver(eventId: string, raw: RawStatus) {

@@ -200,15 +200,18 @@ describe('waiting room: admin stats and live settings', () => {
   });
 
   it('when an admin reads stats, then seats, revenue and queue figures are reported', async () => {
-    const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 120, maxConcurrentShoppers: 1, sections: [{ rows: 2, seatsPerRow: 5 }] });
+    const { eventId, seatIds } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 120, maxConcurrentShoppers: 1, sections: [{ rows: 2, seatsPerRow: 5 }] });
     const { agent } = await signedInAgent(ctx, { role: 'admin' });
-    for (const s of ['a', 'b', 'c']) await ctx.services.queue.join(eventId, { sessionId: s });
+    const fan = await signedInAgent(ctx);
+    await fan.agent.post(`/api/v1/events/${eventId}/queue`).expect(200);
+    for (const s of ['b', 'c']) await ctx.services.queue.join(eventId, { sessionId: s });
     await ctx.services.queue.admitEvent(eventId);
+    await fan.agent.post(`/api/v1/events/${eventId}/holds`).send({ seatIds: seatIds.slice(0, 2) }).expect(201);
 
     const res = await agent.get(`/api/v1/admin/events/${eventId}/stats`);
 
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ sold: 0, held: 0, available: 10, revenueCents: 0, queueLength: 2, admitted: 1, admissionRatePerMinute: 120, maxConcurrentShoppers: 1 });
+    expect(res.body).toMatchObject({ sold: 0, held: 2, available: 8, revenueCents: 0, queueLength: 2, admitted: 1, admissionRatePerMinute: 120, maxConcurrentShoppers: 1 });
     expect(res.body.averageWaitSeconds).toBeGreaterThanOrEqual(0);
   });
 

@@ -1,0 +1,304 @@
+/**
+ * Waiting-room benchmark.
+ *
+ *   cd apps/api && npx tsx ../../bench/queue-bench.ts
+ *
+ * 1. Creates a scratch database (migrated) and Redis key prefix, starts one API instance
+ *    (apps/api/src/main.ts, RATE_LIMITS=off, WORKERS=off, LOG_LEVEL=warn) on a free port.
+ * 2. Bulk join: N − S sessions through QueueService (the join Lua script), 64 in flight.
+ * 3. HTTP join: S sessions through POST /events/:id/queue (their cookies are kept).
+ * 4. Status polls: GET /events/:id/queue from those S sessions, open loop at a target rate.
+ * 5. Drain: the admin setting raises the rate, two admission "instances" (two services on their
+ *    own Redis connections, ~1 s jittered ticks like the worker) drain the queue; every batch
+ *    carries its Redis-side admission sequence number, so the admission order is exact.
+ *    Reports the drain time and inversions (Kendall tau distance) against the join order.
+ *
+ * Environment: QUEUE_BENCH_N (100000), QUEUE_BENCH_HTTP_SESSIONS (2000), QUEUE_BENCH_POLL_RATE
+ * (2000/s), QUEUE_BENCH_POLL_SECONDS (20), QUEUE_BENCH_DRAIN_RATE (120000/min),
+ * BENCH_DATABASE_ADMIN_URL, BENCH_REDIS_URL.
+ */
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { loadEnv } from '../apps/api/src/config/env.js';
+import { createPool } from '../apps/api/src/platform/db.js';
+import { createRedis, redisReady } from '../apps/api/src/platform/redis.js';
+import { createLogger } from '../apps/api/src/platform/logger.js';
+import { createMetrics } from '../apps/api/src/platform/metrics.js';
+import { migrate } from '../apps/api/src/db/migrate.js';
+import { QueueService } from '../apps/api/src/modules/queue/queue.service.js';
+import { queueKeys } from '../apps/api/src/modules/queue/queue.scripts.js';
+import type { AppDeps } from '../apps/api/src/app.js';
+import { createTestEvent } from '../apps/api/test/factories.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const apiDir = path.resolve(here, '../apps/api');
+const N = Number(process.env.QUEUE_BENCH_N ?? 100_000);
+const S = Number(process.env.QUEUE_BENCH_HTTP_SESSIONS ?? 2_000);
+const POLL_RATE = Number(process.env.QUEUE_BENCH_POLL_RATE ?? 2_000);
+const POLL_SECONDS = Number(process.env.QUEUE_BENCH_POLL_SECONDS ?? 20);
+const DRAIN_RATE = Number(process.env.QUEUE_BENCH_DRAIN_RATE ?? 120_000);
+const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const ms = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Kendall tau distance (number of inverted pairs) by merge sort. */
+function inversions(a: number[]): number {
+  const buf = new Array<number>(a.length);
+  const sort = (lo: number, hi: number): number => {
+    if (hi - lo < 2) return 0;
+    const mid = (lo + hi) >> 1;
+    let inv = sort(lo, mid) + sort(mid, hi);
+    let i = lo, j = mid, k = lo;
+    while (i < mid && j < hi) {
+      if (a[i]! <= a[j]!) buf[k++] = a[i++]!;
+      else { buf[k++] = a[j++]!; inv += mid - i; }
+    }
+    while (i < mid) buf[k++] = a[i++]!;
+    while (j < hi) buf[k++] = a[j++]!;
+    for (let x = lo; x < hi; x++) a[x] = buf[x]!;
+    return inv;
+  };
+  return sort(0, a.length);
+}
+
+/** Run `fn` over `items` with `concurrency` in flight. */
+async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i]!, i);
+    }
+  }));
+}
+
+function request(agent: http.Agent, port: number, method: string, urlPath: string, cookie?: string): Promise<{ status: number; body: string; setCookie?: string[] }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent, headers: cookie ? { cookie } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), setCookie: res.headers['set-cookie'] }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function main() {
+  const started = Date.now();
+  const dbName = `queue_bench_${started}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${dbName}`;
+  const databaseUrl = u.toString();
+  await migrate(databaseUrl);
+  const prefix = `qbench:${started}:`;
+  const port = 38_000 + Math.floor(Math.random() * 1000);
+  const apiEnv: Record<string, string> = {
+    NODE_ENV: 'production',
+    PORT: String(port),
+    INSTANCE_ID: 'bench-api',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    SESSION_SECRET: 'queue-bench-session-secret-0123456789',
+    TICKET_SECRET: 'queue-bench-ticket-secret-0123456789',
+    RATE_LIMITS: 'off',
+    WORKERS: 'false',
+    LOG_LEVEL: 'warn',
+    // The bulk entries never poll; keep them alive for the whole run.
+    QUEUE_GRACE_SECONDS: '7200',
+  };
+  const env = loadEnv({ ...apiEnv, INSTANCE_ID: 'bench-driver' } as NodeJS.ProcessEnv);
+  const db = createPool(databaseUrl, 10);
+  const mkDeps = (name: string): AppDeps => {
+    const redis = createRedis(REDIS_URL, prefix);
+    return { env, db, redis, logger: createLogger('warn', name), metrics: createMetrics(name), readinessDetails: {} };
+  };
+  const depsA = mkDeps('bench-a');
+  const depsB = mkDeps('bench-b');
+  await Promise.all([redisReady(depsA.redis), redisReady(depsB.redis)]);
+  const qa = new QueueService(depsA);
+  const qb = new QueueService(depsB);
+
+  const nodeFlags = (process.env.QUEUE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const api = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'src/main.ts'], { cwd: apiDir, env: { ...process.env, ...apiEnv }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const cleanup = async () => {
+    api.kill('SIGTERM');
+    let cursor = '0';
+    do {
+      const [c, keys] = await depsA.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = c;
+      if (keys.length) await depsA.redis.unlink(...keys.map((k) => k.slice(prefix.length)));
+    } while (cursor !== '0');
+    await Promise.allSettled([depsA.redis.quit(), depsB.redis.quit(), db.end()]);
+    await sleep(500);
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => {});
+    await admin.end();
+  };
+
+  try {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    for (let i = 0; ; i++) {
+      const ok = await request(agent, port, 'GET', '/ready').then((r) => r.status === 200, () => false);
+      if (ok) break;
+      if (i > 150) throw new Error('API did not become ready');
+      await sleep(200);
+    }
+    const { eventId } = await createTestEvent(db, { name: 'Queue bench', highDemand: true, admissionRatePerMinute: 120, maxConcurrentShoppers: 200 });
+    const joinRank = new Map<string, number>();
+
+    // 2. Bulk join through the service (the same Lua script the HTTP join runs).
+    const bulk = Array.from({ length: N - S }, (_, i) => `bulk-${i}`);
+    let t0 = performance.now();
+    await pool(bulk, 64, async (sid, i) => {
+      const st = await (i % 2 ? qb : qa).join(eventId, { sessionId: sid });
+      joinRank.set(`s:${sid}`, st.position! - 1);
+    });
+    const bulkSeconds = (performance.now() - t0) / 1000;
+
+    // 3. HTTP join.
+    const cookies: string[] = [];
+    const joinLat: number[] = [];
+    t0 = performance.now();
+    await pool(Array.from({ length: S }, (_, i) => i), 32, async (i) => {
+      const s = performance.now();
+      const r = await request(agent, port, 'POST', `/api/v1/events/${eventId}/queue`);
+      joinLat.push(performance.now() - s);
+      if (r.status !== 200) throw new Error(`join ${r.status} ${r.body}`);
+      const cookie = r.setCookie?.find((c) => c.startsWith('tk.sid='))?.split(';')[0];
+      if (!cookie) throw new Error('no cookie');
+      cookies[i] = cookie;
+      const sid = decodeURIComponent(cookie.slice('tk.sid='.length)).slice(2).split('.')[0]!;
+      joinRank.set(`s:${sid}`, (JSON.parse(r.body) as { position: number }).position - 1);
+    });
+    const httpJoinSeconds = (performance.now() - t0) / 1000;
+    const queueLength = await depsA.redis.zcard(queueKeys(eventId).queue);
+
+    // 4a. Unloaded latency: sequential polls on one connection.
+    const seqAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const seqLat: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      const s = performance.now();
+      await request(seqAgent, port, 'GET', `/api/v1/events/${eventId}/queue`, cookies[i % cookies.length]);
+      seqLat.push(performance.now() - s);
+    }
+    seqLat.sort((a, b) => a - b);
+    const healthLat: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const s = performance.now();
+      await request(seqAgent, port, 'GET', '/health');
+      healthLat.push(performance.now() - s);
+    }
+    healthLat.sort((a, b) => a - b);
+    seqAgent.destroy();
+
+    // 4. Status polls, open loop at POLL_RATE for POLL_SECONDS (first 2 s are warm-up).
+    const lat: number[] = [];
+    let errors = 0;
+    let sent = 0;
+    let inflight = 0;
+    let maxInflight = 0;
+    const pollStart = performance.now();
+    const warmupEnd = pollStart + 2000;
+    let measuredDone = 0;
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const elapsed = performance.now() - pollStart;
+        if (elapsed >= POLL_SECONDS * 1000) {
+          clearInterval(timer);
+          const wait = setInterval(() => { if (inflight === 0) { clearInterval(wait); resolve(); } }, 10);
+          return;
+        }
+        const due = Math.floor((elapsed / 1000) * POLL_RATE);
+        while (sent < due) {
+          const cookie = cookies[sent % cookies.length]!;
+          sent++;
+          const s = performance.now();
+          inflight++;
+          maxInflight = Math.max(maxInflight, inflight);
+          request(agent, port, 'GET', `/api/v1/events/${eventId}/queue`, cookie).then(
+            (r) => {
+              inflight--;
+              if (r.status !== 200 || !r.body.includes('"queued"')) errors++;
+              if (s >= warmupEnd) { lat.push(performance.now() - s); measuredDone++; }
+            },
+            () => { inflight--; errors++; },
+          );
+        }
+      }, 2);
+    });
+    const pollWindow = (performance.now() - warmupEnd) / 1000;
+    lat.sort((a, b) => a - b);
+
+    // 5. Drain at DRAIN_RATE with two admission loops (two instances).
+    await qa.updateSettings(eventId, { admissionRatePerMinute: DRAIN_RATE, maxConcurrentShoppers: Math.min(100_000, N) });
+    const batches: { before: number; members: string[] }[] = [];
+    const drainStart = performance.now();
+    let draining = true;
+    const loop = async (q: QueueService) => {
+      await sleep(Math.random() * 1000);
+      while (draining) {
+        const r = await q.admitEvent(eventId);
+        if (r.members.length) batches.push({ before: r.admissionsBefore, members: r.members });
+        await sleep(1000 * (0.8 + Math.random() * 0.4));
+      }
+    };
+    const loops = [loop(qa), loop(qb)];
+    while ((await depsA.redis.zcard(queueKeys(eventId).queue)) > 0) await sleep(100);
+    const drainSeconds = (performance.now() - drainStart) / 1000;
+    draining = false;
+    await Promise.all(loops);
+    batches.sort((x, y) => x.before - y.before);
+    const sequence = batches.flatMap((b) => b.members).map((m) => joinRank.get(m) ?? -1);
+    const unknown = sequence.filter((r) => r < 0).length;
+    const admittedOnce = new Set(batches.flatMap((b) => b.members)).size;
+    const inv = inversions([...sequence]);
+    const pairs = (sequence.length * (sequence.length - 1)) / 2;
+
+    const joinSorted = [...joinLat].sort((a, b) => a - b);
+    const result = {
+      machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`,
+      redis: (await depsA.redis.info('server')).match(/redis_version:(\S+)/)?.[1],
+      queued: queueLength,
+      bulkJoin: { sessions: bulk.length, seconds: ms(bulkSeconds), perSecond: Math.round(bulk.length / bulkSeconds) },
+      httpJoin: { sessions: S, seconds: ms(httpJoinSeconds), perSecond: Math.round(S / httpJoinSeconds), p50ms: ms(pct(joinSorted, 50)), p99ms: ms(pct(joinSorted, 99)) },
+      sequentialPoll: { p50ms: ms(pct(seqLat, 50)), p99ms: ms(pct(seqLat, 99)), healthP50ms: ms(pct(healthLat, 50)) },
+      statusPolls: {
+        targetPerSecond: POLL_RATE,
+        measuredSeconds: ms(pollWindow),
+        completed: measuredDone,
+        achievedPerSecond: Math.round(measuredDone / pollWindow),
+        errors,
+        maxInflight,
+        p50ms: ms(pct(lat, 50)),
+        p90ms: ms(pct(lat, 90)),
+        p99ms: ms(pct(lat, 99)),
+        maxms: ms(lat[lat.length - 1] ?? NaN),
+      },
+      drain: { ratePerMinute: DRAIN_RATE, admitted: sequence.length, admittedOnce, seconds: ms(drainSeconds), admittedPerSecond: Math.round(sequence.length / drainSeconds), batches: batches.length },
+      order: { inversions: inv, kendallTau: pairs ? 1 - (2 * inv) / pairs : 1, unknownMembers: unknown, exactlyJoinOrder: inv === 0 && unknown === 0 && sequence.every((r, i) => r === i) },
+    };
+    console.log(JSON.stringify(result, null, 2));
+    agent.destroy();
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
