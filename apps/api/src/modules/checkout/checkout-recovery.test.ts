@@ -113,4 +113,17 @@ describe('checkout recovery', () => {
     const after = (await ctx.db.query(`SELECT o.status, o.failure_code, p.status AS payment FROM orders o JOIN payments p ON p.order_id = o.id WHERE o.id = $1`, [before.id])).rows[0];
     expect(after).toMatchObject({ status: 'failed', failure_code: 'hold_expired', payment: 'refunded' });
   });
+
+  it('when a timed-out charge went through late and the buyer never retried, then the reconciler refunds it after the settle window', async () => {
+    const c = await crashedCheckout({ charged: true });
+    await ctx.db.query(`UPDATE orders SET status = 'failed', failure_code = 'payment_unavailable', updated_at = now() - interval '20 minutes' WHERE id = $1`, [c.orderId]);
+
+    await ctx.services.checkout.reconcile();
+
+    expect(await ctx.services.paymentProvider.isRefunded(c.paymentId!)).toBe(true);
+    const order = (await ctx.db.query(`SELECT status, failure_code, payment_id FROM orders WHERE id = $1`, [c.orderId])).rows[0];
+    expect(order).toMatchObject({ status: 'failed', failure_code: 'hold_expired', payment_id: c.paymentId });
+    const replay = await c.agent.post('/api/v1/checkout').set('Idempotency-Key', c.key).send(c.body);
+    expect(replay.status).toBe(410);
+  });
 });

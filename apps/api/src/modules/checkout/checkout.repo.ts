@@ -224,6 +224,37 @@ export async function claimStalePending(db: Queryable, staleSeconds: number, lim
   return rows.map(toOrderRow);
 }
 
+/**
+ * Reconciler claim of orders that failed as payment_unavailable long ago (the buyer did not
+ * retry): a timed-out charge may still have gone through at the provider and must be refunded.
+ * The claim stops a same-key retry from reclaiming it meanwhile.
+ */
+export async function claimOldUnavailable(db: Queryable, olderThanSeconds: number, limit: number): Promise<OrderRow[]> {
+  const { rows } = await db.query(
+    `UPDATE orders SET failure_code = 'reconciling', updated_at = now()
+      WHERE id IN (SELECT id FROM orders WHERE status = 'failed' AND failure_code = 'payment_unavailable'
+                      AND updated_at < now() - make_interval(secs => $1)
+                    ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        AND status = 'failed' AND failure_code = 'payment_unavailable'
+      RETURNING ${ORDER_COLUMNS}`,
+    [olderThanSeconds, limit],
+  );
+  return rows.map(toOrderRow);
+}
+
+/** Orders claimed by a reconciler that died before finishing (claim older than the stale window). */
+export async function claimStaleReconciling(db: Queryable, staleSeconds: number, limit: number): Promise<OrderRow[]> {
+  const { rows } = await db.query(
+    `UPDATE orders SET updated_at = now()
+      WHERE id IN (SELECT id FROM orders WHERE status = 'failed' AND failure_code = 'reconciling'
+                      AND updated_at < now() - make_interval(secs => $1)
+                    ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+      RETURNING ${ORDER_COLUMNS}`,
+    [staleSeconds, limit],
+  );
+  return rows.map(toOrderRow);
+}
+
 /** Failed orders whose refund did not go through yet. */
 export async function refundPendingOrders(db: Queryable, limit: number): Promise<{ id: string; paymentId: string }[]> {
   const { rows } = await db.query(
@@ -237,7 +268,7 @@ export async function refundPendingOrders(db: Queryable, limit: number): Promise
 export async function finishReconciled(tx: Queryable, orderId: string, failureCode: string, paymentId: string | null): Promise<boolean> {
   const { rowCount } = await tx.query(
     `UPDATE orders SET status = 'failed', failure_code = $2, payment_id = COALESCE($3, payment_id), updated_at = now()
-      WHERE id = $1 AND status = 'pending' AND failure_code = 'reconciling'`,
+      WHERE id = $1 AND status IN ('pending', 'failed') AND failure_code = 'reconciling'`,
     [orderId, failureCode, paymentId],
   );
   return rowCount === 1;

@@ -12,7 +12,9 @@ import {
   completeOrder,
   convertHold,
   eventForSale,
+  claimOldUnavailable,
   claimStalePending,
+  claimStaleReconciling,
   extendHold,
   failOrder,
   finishReconciled,
@@ -40,6 +42,9 @@ export interface Buyer {
 
 /** Why a checkout failed, as stored in orders.failure_code and counted in metrics. */
 type FailureReason = 'payment_declined' | 'payment_unavailable' | 'hold_expired' | 'event_cancelled' | 'sale_failed' | 'refund_pending';
+
+/** A payment_unavailable order not retried for this long is settled by the reconciler (late charges refunded). */
+const UNAVAILABLE_SETTLE_SECONDS = 15 * 60;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -342,7 +347,12 @@ export class CheckoutService {
    */
   async reconcile(limit = 20): Promise<number> {
     let settled = 0;
-    for (const order of await claimStalePending(this.deps.db, this.staleSeconds, limit)) {
+    const claimed = [
+      ...(await claimStalePending(this.deps.db, this.staleSeconds, limit)),
+      ...(await claimOldUnavailable(this.deps.db, UNAVAILABLE_SETTLE_SECONDS, limit)),
+      ...(await claimStaleReconciling(this.deps.db, this.staleSeconds, limit)),
+    ];
+    for (const order of claimed) {
       let charge: { paymentId: string } | null;
       try {
         charge = await this.payments.findCharge(order.id);
