@@ -15,10 +15,19 @@ import { Route as AdminRouteRouteImport } from './routes/admin/route'
 import { Route as LoginRouteImport } from './routes/login'
 import { Route as RegisterRouteImport } from './routes/register'
 import { Route as AdminIndexRouteImport } from './routes/admin/index'
+import { Route as AdminCheckinRouteImport } from './routes/admin/checkin'
 import { Route as EventsEventIdRouteImport } from './routes/events/$eventId'
 import { Route as AuthedOrdersIndexRouteImport } from './routes/_authed/orders/index'
 import { Route as AuthedOrdersOrderIdRouteImport } from './routes/_authed/orders/$orderId'
+import { Route as AdminEventsIndexRouteImport } from './routes/admin/events/index'
+import { Route as AdminEventsEventIdRouteImport } from './routes/admin/events/$eventId'
+import { Route as AdminEventsNewRouteImport } from './routes/admin/events/new'
+import { Route as AdminVenuesIndexRouteImport } from './routes/admin/venues/index'
+import { Route as AdminVenuesVenueIdRouteImport } from './routes/admin/venues/$venueId'
+import { Route as AdminVenuesNewRouteImport } from './routes/admin/venues/new'
+import { Route as EventsEventIdQueueRouteImport } from './routes/events/$eventId_.queue'
 import { Route as AuthedEventsEventIdCheckoutRouteImport } from './routes/_authed/events/$eventId/checkout'
+import { Route as AdminEventsEventIdEditRouteImport } from './routes/admin/events/$eventId_.edit'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
@@ -49,6 +58,11 @@ const AdminIndexRoute = AdminIndexRouteImport.update({
   path: '/',
   getParentRoute: () => AdminRouteRoute,
 } as any)
+const AdminCheckinRoute = AdminCheckinRouteImport.update({
+  id: '/checkin',
+  path: '/checkin',
+  getParentRoute: () => AdminRouteRoute,
+} as any)
 const EventsEventIdRoute = EventsEventIdRouteImport.update({
   id: '/events/$eventId',
   path: '/events/$eventId',
@@ -64,33 +78,91 @@ const AuthedOrdersOrderIdRoute = AuthedOrdersOrderIdRouteImport.update({
   path: '/orders/$orderId',
   getParentRoute: () => AuthedRoute,
 } as any)
+const AdminEventsIndexRoute = AdminEventsIndexRouteImport.update({
+  id: '/events/',
+  path: '/events/',
+  getParentRoute: () => AdminRouteRoute,
+} as any)
+const AdminEventsEventIdRoute = AdminEventsEventIdRouteImport.update({
+  id: '/events/$eventId',
+  path: '/events/$eventId',
+  getParentRoute: () => AdminRouteRoute,
+} as any)
+const AdminEventsNewRoute = AdminEventsNewRouteImport.update({
+  id: '/events/new',
+  path: '/events/new',
+  getParentRoute: () => AdminRouteRoute,
+} as any)
+const AdminVenuesIndexRoute = AdminVenuesIndexRouteImport.update({
+  id: '/venues/',
+  path: '/venues/',
+  getParentRoute: () => AdminRouteRoute,
+} as any)
+const AdminVenuesVenueIdRoute = AdminVenuesVenueIdRouteImport.update({
+  id: '/venues/$venueId',
+  path: '/venues/$venueId',
+  getParentRoute: () => AdminRouteRoute,
+} as any)
+const AdminVenuesNewRoute = AdminVenuesNewRouteImport.update({
+  id: '/venues/new',
+  path: '/venues/new',
+  getParentRoute: () => AdminRouteRoute,
+} as any)
+const EventsEventIdQueueRoute = EventsEventIdQueueRouteImport.update({
+  id: '/events/$eventId_/queue',
+  path: '/events/$eventId/queue',
+  getParentRoute: () => rootRouteImport,
+} as any)
 const AuthedEventsEventIdCheckoutRoute =
   AuthedEventsEventIdCheckoutRouteImport.update({
     id: '/events/$eventId/checkout',
     path: '/events/$eventId/checkout',
     getParentRoute: () => AuthedRoute,
   } as any)
+const AdminEventsEventIdEditRoute = AdminEventsEventIdEditRouteImport.update({
+  id: '/events/$eventId_/edit',
+  path: '/events/$eventId/edit',
+  getParentRoute: () => AdminRouteRoute,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/admin': typeof AdminRouteRouteWithChildren
   '/login': typeof LoginRoute
   '/register': typeof RegisterRoute
+  '/admin/checkin': typeof AdminCheckinRoute
   '/events/$eventId': typeof EventsEventIdRoute
   '/admin/': typeof AdminIndexRoute
   '/orders/$orderId': typeof AuthedOrdersOrderIdRoute
+  '/admin/events/$eventId': typeof AdminEventsEventIdRoute
+  '/admin/events/new': typeof AdminEventsNewRoute
+  '/admin/venues/$venueId': typeof AdminVenuesVenueIdRoute
+  '/admin/venues/new': typeof AdminVenuesNewRoute
+  '/events/$eventId/queue': typeof EventsEventIdQueueRoute
   '/orders/': typeof AuthedOrdersIndexRoute
+  '/admin/events/': typeof AdminEventsIndexRoute
+  '/admin/venues/': typeof AdminVenuesIndexRoute
   '/events/$eventId/checkout': typeof AuthedEventsEventIdCheckoutRoute
+  '/admin/events/$eventId/edit': typeof AdminEventsEventIdEditRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
   '/login': typeof LoginRoute
   '/register': typeof RegisterRoute
+  '/admin/checkin': typeof AdminCheckinRoute
   '/events/$eventId': typeof EventsEventIdRoute
   '/admin': typeof AdminIndexRoute
   '/orders/$orderId': typeof AuthedOrdersOrderIdRoute
+  '/admin/events/$eventId': typeof AdminEventsEventIdRoute
+  '/admin/events/new': typeof AdminEventsNewRoute
+  '/admin/venues/$venueId': typeof AdminVenuesVenueIdRoute
+  '/admin/venues/new': typeof AdminVenuesNewRoute
+  '/events/$eventId/queue': typeof EventsEventIdQueueRoute
   '/orders': typeof AuthedOrdersIndexRoute
+  '/admin/events': typeof AdminEventsIndexRoute
+  '/admin/venues': typeof AdminVenuesIndexRoute
   '/events/$eventId/checkout': typeof AuthedEventsEventIdCheckoutRoute
+  '/admin/events/$eventId/edit': typeof AdminEventsEventIdEditRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -99,11 +171,20 @@ export interface FileRoutesById {
   '/_authed': typeof AuthedRouteWithChildren
   '/login': typeof LoginRoute
   '/register': typeof RegisterRoute
+  '/admin/checkin': typeof AdminCheckinRoute
   '/events/$eventId': typeof EventsEventIdRoute
   '/admin/': typeof AdminIndexRoute
   '/_authed/orders/$orderId': typeof AuthedOrdersOrderIdRoute
+  '/admin/events/$eventId': typeof AdminEventsEventIdRoute
+  '/admin/events/new': typeof AdminEventsNewRoute
+  '/admin/venues/$venueId': typeof AdminVenuesVenueIdRoute
+  '/admin/venues/new': typeof AdminVenuesNewRoute
+  '/events/$eventId_/queue': typeof EventsEventIdQueueRoute
   '/_authed/orders/': typeof AuthedOrdersIndexRoute
+  '/admin/events/': typeof AdminEventsIndexRoute
+  '/admin/venues/': typeof AdminVenuesIndexRoute
   '/_authed/events/$eventId/checkout': typeof AuthedEventsEventIdCheckoutRoute
+  '/admin/events/$eventId_/edit': typeof AdminEventsEventIdEditRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -112,21 +193,39 @@ export interface FileRouteTypes {
     | '/admin'
     | '/login'
     | '/register'
+    | '/admin/checkin'
     | '/events/$eventId'
     | '/admin/'
     | '/orders/$orderId'
+    | '/admin/events/$eventId'
+    | '/admin/events/new'
+    | '/admin/venues/$venueId'
+    | '/admin/venues/new'
+    | '/events/$eventId/queue'
     | '/orders/'
+    | '/admin/events/'
+    | '/admin/venues/'
     | '/events/$eventId/checkout'
+    | '/admin/events/$eventId/edit'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/'
     | '/login'
     | '/register'
+    | '/admin/checkin'
     | '/events/$eventId'
     | '/admin'
     | '/orders/$orderId'
+    | '/admin/events/$eventId'
+    | '/admin/events/new'
+    | '/admin/venues/$venueId'
+    | '/admin/venues/new'
+    | '/events/$eventId/queue'
     | '/orders'
+    | '/admin/events'
+    | '/admin/venues'
     | '/events/$eventId/checkout'
+    | '/admin/events/$eventId/edit'
   id:
     | '__root__'
     | '/'
@@ -134,11 +233,20 @@ export interface FileRouteTypes {
     | '/_authed'
     | '/login'
     | '/register'
+    | '/admin/checkin'
     | '/events/$eventId'
     | '/admin/'
     | '/_authed/orders/$orderId'
+    | '/admin/events/$eventId'
+    | '/admin/events/new'
+    | '/admin/venues/$venueId'
+    | '/admin/venues/new'
+    | '/events/$eventId_/queue'
     | '/_authed/orders/'
+    | '/admin/events/'
+    | '/admin/venues/'
     | '/_authed/events/$eventId/checkout'
+    | '/admin/events/$eventId_/edit'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -148,6 +256,7 @@ export interface RootRouteChildren {
   LoginRoute: typeof LoginRoute
   RegisterRoute: typeof RegisterRoute
   EventsEventIdRoute: typeof EventsEventIdRoute
+  EventsEventIdQueueRoute: typeof EventsEventIdQueueRoute
 }
 
 declare module '@tanstack/react-router' {
@@ -194,6 +303,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AdminIndexRouteImport
       parentRoute: typeof AdminRouteRoute
     }
+    '/admin/checkin': {
+      id: '/admin/checkin'
+      path: '/checkin'
+      fullPath: '/admin/checkin'
+      preLoaderRoute: typeof AdminCheckinRouteImport
+      parentRoute: typeof AdminRouteRoute
+    }
     '/events/$eventId': {
       id: '/events/$eventId'
       path: '/events/$eventId'
@@ -215,6 +331,55 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AuthedOrdersOrderIdRouteImport
       parentRoute: typeof AuthedRoute
     }
+    '/admin/events/': {
+      id: '/admin/events/'
+      path: '/events'
+      fullPath: '/admin/events/'
+      preLoaderRoute: typeof AdminEventsIndexRouteImport
+      parentRoute: typeof AdminRouteRoute
+    }
+    '/admin/events/$eventId': {
+      id: '/admin/events/$eventId'
+      path: '/events/$eventId'
+      fullPath: '/admin/events/$eventId'
+      preLoaderRoute: typeof AdminEventsEventIdRouteImport
+      parentRoute: typeof AdminRouteRoute
+    }
+    '/admin/events/new': {
+      id: '/admin/events/new'
+      path: '/events/new'
+      fullPath: '/admin/events/new'
+      preLoaderRoute: typeof AdminEventsNewRouteImport
+      parentRoute: typeof AdminRouteRoute
+    }
+    '/admin/venues/': {
+      id: '/admin/venues/'
+      path: '/venues'
+      fullPath: '/admin/venues/'
+      preLoaderRoute: typeof AdminVenuesIndexRouteImport
+      parentRoute: typeof AdminRouteRoute
+    }
+    '/admin/venues/$venueId': {
+      id: '/admin/venues/$venueId'
+      path: '/venues/$venueId'
+      fullPath: '/admin/venues/$venueId'
+      preLoaderRoute: typeof AdminVenuesVenueIdRouteImport
+      parentRoute: typeof AdminRouteRoute
+    }
+    '/admin/venues/new': {
+      id: '/admin/venues/new'
+      path: '/venues/new'
+      fullPath: '/admin/venues/new'
+      preLoaderRoute: typeof AdminVenuesNewRouteImport
+      parentRoute: typeof AdminRouteRoute
+    }
+    '/events/$eventId_/queue': {
+      id: '/events/$eventId_/queue'
+      path: '/events/$eventId/queue'
+      fullPath: '/events/$eventId/queue'
+      preLoaderRoute: typeof EventsEventIdQueueRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/_authed/events/$eventId/checkout': {
       id: '/_authed/events/$eventId/checkout'
       path: '/events/$eventId/checkout'
@@ -222,15 +387,38 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AuthedEventsEventIdCheckoutRouteImport
       parentRoute: typeof AuthedRoute
     }
+    '/admin/events/$eventId_/edit': {
+      id: '/admin/events/$eventId_/edit'
+      path: '/events/$eventId/edit'
+      fullPath: '/admin/events/$eventId/edit'
+      preLoaderRoute: typeof AdminEventsEventIdEditRouteImport
+      parentRoute: typeof AdminRouteRoute
+    }
   }
 }
 
 interface AdminRouteRouteChildren {
+  AdminCheckinRoute: typeof AdminCheckinRoute
   AdminIndexRoute: typeof AdminIndexRoute
+  AdminEventsEventIdRoute: typeof AdminEventsEventIdRoute
+  AdminEventsNewRoute: typeof AdminEventsNewRoute
+  AdminVenuesVenueIdRoute: typeof AdminVenuesVenueIdRoute
+  AdminVenuesNewRoute: typeof AdminVenuesNewRoute
+  AdminEventsIndexRoute: typeof AdminEventsIndexRoute
+  AdminVenuesIndexRoute: typeof AdminVenuesIndexRoute
+  AdminEventsEventIdEditRoute: typeof AdminEventsEventIdEditRoute
 }
 
 const AdminRouteRouteChildren: AdminRouteRouteChildren = {
+  AdminCheckinRoute: AdminCheckinRoute,
   AdminIndexRoute: AdminIndexRoute,
+  AdminEventsEventIdRoute: AdminEventsEventIdRoute,
+  AdminEventsNewRoute: AdminEventsNewRoute,
+  AdminVenuesVenueIdRoute: AdminVenuesVenueIdRoute,
+  AdminVenuesNewRoute: AdminVenuesNewRoute,
+  AdminEventsIndexRoute: AdminEventsIndexRoute,
+  AdminVenuesIndexRoute: AdminVenuesIndexRoute,
+  AdminEventsEventIdEditRoute: AdminEventsEventIdEditRoute,
 }
 
 const AdminRouteRouteWithChildren = AdminRouteRoute._addFileChildren(
@@ -259,6 +447,7 @@ const rootRouteChildren: RootRouteChildren = {
   LoginRoute: LoginRoute,
   RegisterRoute: RegisterRoute,
   EventsEventIdRoute: EventsEventIdRoute,
+  EventsEventIdQueueRoute: EventsEventIdQueueRoute,
 }
 export const routeTree = rootRouteImport
   ._addFileChildren(rootRouteChildren)

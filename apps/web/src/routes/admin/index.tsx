@@ -1,11 +1,8 @@
-import { createFileRoute } from '@tanstack/react-router';
-import { EmptyState } from '../../components/ui';
+import { createFileRoute, redirect } from '@tanstack/react-router';
 
-// Placeholder so the shell's "Admin" link resolves; the admin-area engineer replaces this page.
+/** /admin opens the events list, where most admin work starts. */
 export const Route = createFileRoute('/admin/')({
-  component: () => (
-    <div className="mx-auto max-w-6xl px-4 py-8">
-      <EmptyState title="Admin">The admin area is being built.</EmptyState>
-    </div>
-  ),
+  beforeLoad: () => {
+    throw redirect({ to: '/admin/events', replace: true });
+  },
 });

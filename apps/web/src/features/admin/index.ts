@@ -1,0 +1,11 @@
+export * from './api/admin-api';
+export { AdminLayout, PageHeader, ForbiddenPage, AdminForbiddenError } from './components/admin-layout';
+export { EventTable, StatusPill } from './components/event-table';
+export { Pager } from './components/pager';
+export { EventForm } from './components/event-form';
+export { EventDashboard, InventoryBar, STATS_INTERVAL_MS } from './components/event-dashboard';
+export { CancelEventDialog } from './components/cancel-event-dialog';
+export { VenueEditor } from './components/venue-editor';
+export { VenuePreview } from './components/venue-preview';
+export { CheckinPanel } from './components/checkin-panel';
+export { usePolling } from './hooks/use-polling';
