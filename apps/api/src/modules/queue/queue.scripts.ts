@@ -13,6 +13,11 @@ export const EARLY_BAND = 1e15;
 /** The set of events whose queue (or admitted set) is not empty: what the admission worker visits. */
 export const ACTIVE_EVENTS_KEY = 'q:active';
 
+/** Set of events an anonymous session joined (so signing in can move its places to the account). */
+export function sessionEventsKey(sessionId: string): string {
+  return `q:sess:${sessionId}`;
+}
+
 /** Keys of one event's waiting room. */
 export function queueKeys(eventId: string) {
   const p = `q:{${eventId}}:`;
@@ -266,4 +271,43 @@ out[1] = admittedCount
 out[3] = qlen
 out[4] = redis.call('ZCARD', KEYS[3])
 return out
+`;
+
+/**
+ * Adopt: move an anonymous session's place and admission to the account it signed in to
+ * (the session id changes at sign-in). The better of the two places is kept; an account that
+ * is already admitted keeps its admission and drops the session's place.
+ * KEYS: queue, seen, admitted, joined, gone. ARGV: old sessionId, userId. Returns 1 if anything moved.
+ */
+export const ADOPT_LUA = `${NOW}
+local from = 's:' .. ARGV[1]
+local to = 'u:' .. ARGV[2]
+local moved = 0
+local exp = redis.call('ZSCORE', KEYS[3], from)
+if exp then
+  redis.call('ZREM', KEYS[3], from)
+  local cur = redis.call('ZSCORE', KEYS[3], to)
+  if tonumber(exp) > now and (not cur or tonumber(cur) < tonumber(exp)) then
+    redis.call('ZADD', KEYS[3], exp, to)
+    moved = 1
+  end
+end
+local score = redis.call('ZSCORE', KEYS[1], from)
+if score then
+  local seen = redis.call('ZSCORE', KEYS[2], from) or now
+  local joinedAt = redis.call('HGET', KEYS[4], from) or now
+  redis.call('ZREM', KEYS[1], from)
+  redis.call('ZREM', KEYS[2], from)
+  redis.call('HDEL', KEYS[4], from)
+  local admittedUntil = tonumber(redis.call('ZSCORE', KEYS[3], to) or '0')
+  local cur = redis.call('ZSCORE', KEYS[1], to)
+  if admittedUntil <= now and (not cur or tonumber(score) < tonumber(cur)) then
+    redis.call('ZADD', KEYS[1], score, to)
+    redis.call('ZADD', KEYS[2], seen, to)
+    redis.call('HSET', KEYS[4], to, joinedAt)
+    moved = 1
+  end
+end
+redis.call('ZREM', KEYS[5], from)
+return moved
 `;

@@ -117,6 +117,15 @@ export class QueueService {
   }
 
   /**
+   * Signing in regenerates the session id: call this with the old (anonymous) session id and
+   * the account right after sign-in so the fan keeps their places and admissions. Returns the
+   * ids of the events whose entry moved.
+   */
+  adoptSession(oldSessionId: string, userId: string): Promise<string[]> {
+    return this.store.adopt(oldSessionId, userId);
+  }
+
+  /**
    * One admission pass over every event with a waiting queue. Safe in every instance at once:
    * the decision per event is one atomic Lua script.
    */

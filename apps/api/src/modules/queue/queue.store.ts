@@ -1,5 +1,5 @@
 import type { Redis } from '../../platform/redis.js';
-import { ACTIVE_EVENTS_KEY, ADMIT_LUA, ADMITTED_LUA, FINISH_LUA, JOIN_LUA, LEAVE_LUA, STATUS_LUA, queueKeys } from './queue.scripts.js';
+import { ACTIVE_EVENTS_KEY, ADMIT_LUA, ADMITTED_LUA, ADOPT_LUA, FINISH_LUA, JOIN_LUA, LEAVE_LUA, STATUS_LUA, queueKeys, sessionEventsKey } from './queue.scripts.js';
 
 /** Raw answer of the join / status scripts. */
 export interface RawStatus {
@@ -39,6 +39,7 @@ interface QueueScripts {
   qAdmitted: ScriptFn;
   qFinish: ScriptFn;
   qAdmit: ScriptFn;
+  qAdopt: ScriptFn;
 }
 
 const num = (v: unknown): number | null => (v === '' || v === null || v === undefined || v === false ? null : Number(v));
@@ -66,13 +67,14 @@ export class QueueStore {
 
   constructor(redis: Redis) {
     this.r = redis as Redis & QueueScripts;
-    if (typeof this.r.qAdmit !== 'function') {
+    if (typeof this.r.qAdopt !== 'function') {
       redis.defineCommand('qJoin', { numberOfKeys: 8, lua: JOIN_LUA });
       redis.defineCommand('qStatus', { numberOfKeys: 8, lua: STATUS_LUA });
       redis.defineCommand('qLeave', { numberOfKeys: 5, lua: LEAVE_LUA });
       redis.defineCommand('qAdmitted', { numberOfKeys: 1, lua: ADMITTED_LUA });
       redis.defineCommand('qFinish', { numberOfKeys: 1, lua: FINISH_LUA });
       redis.defineCommand('qAdmit', { numberOfKeys: 9, lua: ADMIT_LUA });
+      redis.defineCommand('qAdopt', { numberOfKeys: 5, lua: ADOPT_LUA });
     }
   }
 
@@ -85,7 +87,10 @@ export class QueueStore {
   async join(eventId: string, who: Who, earlyScore: number, onSaleAtMs: number, graceMs: number): Promise<RawStatus> {
     const r = (await this.r.qJoin(...this.statusKeys(eventId), who.sessionId, who.userId, String(earlyScore), onSaleAtMs, graceMs)) as unknown[];
     // After the entry exists (see markIdle for why this order keeps the set complete).
-    await this.r.sadd(ACTIVE_EVENTS_KEY, eventId);
+    const p = this.r.pipeline().sadd(ACTIVE_EVENTS_KEY, eventId);
+    // An anonymous session remembers its events so signing in can move its places (adopt).
+    if (!who.userId) p.sadd(sessionEventsKey(who.sessionId), eventId).expire(sessionEventsKey(who.sessionId), 86_400);
+    await p.exec();
     return toRawStatus(r);
   }
 
@@ -110,6 +115,19 @@ export class QueueStore {
   /** Free the caller's admission slot. */
   async finish(eventId: string, who: Who): Promise<number> {
     return Number(await this.r.qFinish(queueKeys(eventId).admitted, who.sessionId, who.userId));
+  }
+
+  /** Move every place and admission of an anonymous session to an account. Returns the events touched. */
+  async adopt(oldSessionId: string, userId: string): Promise<string[]> {
+    const key = sessionEventsKey(oldSessionId);
+    const events = await this.r.smembers(key);
+    const moved: string[] = [];
+    for (const eventId of events) {
+      const k = queueKeys(eventId);
+      if (Number(await this.r.qAdopt(k.queue, k.seen, k.admitted, k.joined, k.gone, oldSessionId, userId)) > 0) moved.push(eventId);
+    }
+    await this.r.del(key);
+    return moved;
   }
 
   /** One admission tick; null when the live settings are missing and must be seeded first. */

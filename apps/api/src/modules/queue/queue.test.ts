@@ -107,6 +107,42 @@ describe('waiting room: join, status, leave', () => {
   });
 });
 
+describe('waiting room: signing in after joining', () => {
+  it('when an anonymous fan with a place signs in and the session is adopted, then the account keeps the place and later the admission', async () => {
+    const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 600, maxConcurrentShoppers: 1 });
+    const fan = ctx.agent();
+    const joined = await fan.post(`/api/v1/events/${eventId}/queue`).expect(200);
+    const oldSid = sessionIdOf(joined);
+    await ctx.services.queue.join(eventId, { sessionId: 'later' });
+    const reg = await fan.post('/api/v1/auth/register').send({ email: `adopt.${Date.now()}@example.test`, password: 'correct-horse-42', name: 'Ada' }).expect(201);
+    const lost = await fan.get(`/api/v1/events/${eventId}/queue`);
+
+    const moved = await ctx.services.queue.adoptSession(oldSid, reg.body.id);
+    const kept = await fan.get(`/api/v1/events/${eventId}/queue`);
+    await ctx.services.queue.admitEvent(eventId);
+
+    expect(lost.body.status).toBe('not_in_queue'); // the new session id alone does not find it
+    expect(moved).toEqual([eventId]);
+    expect(kept.body).toMatchObject({ status: 'queued', position: 1 });
+    expect(await queueMembers(eventId)).toEqual(['s:later']);
+    expect(await admittedMembers(eventId)).toEqual([`u:${reg.body.id}`]);
+    await expect(ctx.services.queue.assertAdmitted({ id: eventId, highDemand: true }, { userId: reg.body.id, sessionId: 'new' })).resolves.toBeUndefined();
+    expect(await ctx.redis.exists(`q:sess:${oldSid}`)).toBe(0);
+  });
+
+  it('when an admitted anonymous session is adopted, then the admission belongs to the account', async () => {
+    const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 600 });
+    const { user } = await signedInAgent(ctx);
+    await ctx.services.queue.join(eventId, { sessionId: 'anon-1' });
+    await ctx.services.queue.admitEvent(eventId);
+
+    await ctx.services.queue.adoptSession('anon-1', user.id);
+
+    expect(await admittedMembers(eventId)).toEqual([`u:${user.id}`]);
+    expect(await ctx.services.queue.admittedUntil(eventId, { userId: user.id, sessionId: 'other' })).toBeGreaterThan(Date.now());
+  });
+});
+
 describe('waiting room: admission and enforcement', () => {
   it('when the worker runs, then the head is admitted, the status says so, and finishing frees the slot', async () => {
     const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 60, maxConcurrentShoppers: 1 });
