@@ -5,14 +5,37 @@ import type { InventoryMetrics } from './inventory.metrics.js';
 import { keys, withInventoryScripts, type InventoryRedis } from './inventory.scripts.js';
 import { loadStatuses, type SeatChange } from './inventory.repo.js';
 import type { RedisBreaker } from './seat-locks.js';
+import type { AvailabilityStream } from './availability-stream.js';
 
 /** What GET /availability needs: the body is pre-serialized so a hot read builds no object. */
 export type SnapshotRead =
   | { kind: 'not_modified'; version: number }
-  | { kind: 'body'; version: number; body: string; counts: { available: number; held: number; sold: number }; statuses: string }
+  | {
+      kind: 'body';
+      version: number;
+      /** The response body, UTF-8 (ASCII) bytes ready to write. */
+      body: Buffer;
+      counts: { available: number; held: number; sold: number };
+      /** One status byte per seat index: 97 'a', 104 'h', 115 's'. */
+      statuses: Buffer;
+    }
   | { kind: 'no_seats' };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * How long an in-process copy of a snapshot is served without asking Redis. Changes arrive in
+ * between over pub/sub (applied in version order); this bounds staleness if a message is lost.
+ */
+const MIRROR_TTL_MS = 1_000;
+
+interface MirrorEntry {
+  version: number;
+  statuses: Buffer;
+  counts: { available: number; held: number; sold: number };
+  body: Buffer | null;
+  verifiedAt: number;
+}
 
 /**
  * The availability snapshot in Redis: a string with one char per seat plus a hash with the
@@ -26,6 +49,9 @@ export class AvailabilitySnapshot {
   private readonly dirty = new Set<string>();
   /** Degraded mode (Redis unusable): a short in-process cache of PostgreSQL reads. */
   private readonly fallback = new Map<string, { at: number; read: SnapshotRead & { kind: 'body' } }>();
+  /** In-process copies of hot snapshots, kept current by the pub/sub changes (see MIRROR_TTL_MS). */
+  private readonly mirror = new Map<string, MirrorEntry>();
+  private subscribed = false;
 
   constructor(
     redis: Redis,
@@ -34,17 +60,71 @@ export class AvailabilitySnapshot {
     private readonly channel: string,
     private readonly metrics: InventoryMetrics,
     private readonly logger: Logger,
+    private readonly stream?: AvailabilityStream,
   ) {
     this.redis = withInventoryScripts(redis);
+  }
+
+  /** Apply a published change message to the in-process copy, in version order; a gap drops the copy. */
+  private onChange(eventId: string, json: string): void {
+    const entry = this.mirror.get(eventId);
+    if (!entry) return;
+    let msg: { version: number; changes: [number, string][] };
+    try {
+      msg = JSON.parse(json);
+    } catch {
+      this.mirror.delete(eventId);
+      return;
+    }
+    if (msg.version <= entry.version) return;
+    if (msg.version !== entry.version + 1) {
+      this.mirror.delete(eventId);
+      return;
+    }
+    for (const [i, c] of msg.changes) {
+      const old = entry.statuses[i];
+      if (old === undefined) continue;
+      const code = c.charCodeAt(0);
+      if (old === code) continue;
+      entry.statuses[i] = code;
+      entry.counts[countKey(old)]--;
+      entry.counts[countKey(code)]++;
+    }
+    entry.version = msg.version;
+    entry.body = null;
+  }
+
+  private fromMirror(eventId: string, entry: MirrorEntry, known?: number): SnapshotRead {
+    if (known === entry.version) return { kind: 'not_modified', version: entry.version };
+    entry.body ??= Buffer.from(availabilityBody(eventId, entry.version, entry.statuses.toString('latin1'), entry.counts), 'latin1');
+    return { kind: 'body', version: entry.version, counts: { ...entry.counts }, statuses: entry.statuses, body: entry.body };
   }
 
   /** Read the snapshot (rebuilding it from PostgreSQL when missing). `known` = the client's version. */
   async read(eventId: string, known?: number): Promise<SnapshotRead> {
     if (!this.breaker.canTry()) return this.readFromDb(eventId, known);
+    if (this.stream && !this.subscribed) {
+      this.subscribed = true;
+      this.stream.onAny((id, json) => this.onChange(id, json));
+    }
+    const cached = this.mirror.get(eventId);
+    if (cached && Date.now() - cached.verifiedAt < MIRROR_TTL_MS) return this.fromMirror(eventId, cached, known);
+    let have = cached ? String(cached.version) : '';
     try {
       for (let attempt = 0; attempt < 50; attempt++) {
-        const r = await this.redis.invSnapshotRead(2, keys.statuses(eventId), keys.meta(eventId), known === undefined ? '' : String(known));
-        if (r) return this.toRead(eventId, r);
+        const r = await this.redis.invSnapshotRead(2, keys.statuses(eventId), keys.meta(eventId), have);
+        if (r) {
+          const entry = this.mirror.get(eventId);
+          if (r.length === 1 && entry && entry.version === Number(r[0])) {
+            entry.verifiedAt = Date.now();
+            return this.fromMirror(eventId, entry, known);
+          }
+          if (r.length === 1) {
+            have = ''; // our copy vanished meanwhile: read the full snapshot
+            continue;
+          }
+          return this.fromMirror(eventId, this.remember(eventId, r), known);
+        }
         // Missing: one process rebuilds; the others wait briefly for it.
         const gotLock = await this.redis.set(keys.rebuild(eventId), '1', 'PX', 5_000, 'NX');
         if (gotLock) {
@@ -67,12 +147,18 @@ export class AvailabilitySnapshot {
     }
   }
 
-  private toRead(eventId: string, r: string[]): SnapshotRead {
-    const version = Number(r[0]);
-    if (r.length === 1) return { kind: 'not_modified', version };
-    const counts = { available: Number(r[1]), held: Number(r[2]), sold: Number(r[3]) };
-    const statuses = r[4]!;
-    return { kind: 'body', version, counts, statuses, body: availabilityBody(eventId, version, statuses, counts) };
+  /** Keep a full snapshot read as the in-process copy. */
+  private remember(eventId: string, r: string[]): MirrorEntry {
+    const entry: MirrorEntry = {
+      version: Number(r[0]),
+      counts: { available: Number(r[1]), held: Number(r[2]), sold: Number(r[3]) },
+      statuses: Buffer.from(r[4]!, 'latin1'),
+      body: null,
+      verifiedAt: Date.now(),
+    };
+    this.mirror.set(eventId, entry);
+    if (this.mirror.size > 1000) this.mirror.delete(this.mirror.keys().next().value!);
+    return entry;
   }
 
   /** Degraded path: PostgreSQL directly, cached in process for half a second. */
@@ -85,7 +171,7 @@ export class AvailabilitySnapshot {
       // No shared counter without Redis: the build time stands in as the version (changes with the content often enough).
       const version = Date.now();
       const counts = { available: s.available, held: s.held, sold: s.sold };
-      read = { kind: 'body', version, counts, statuses: s.statuses, body: availabilityBody(eventId, version, s.statuses, counts) };
+      read = { kind: 'body', version, counts, statuses: Buffer.from(s.statuses, 'latin1'), body: Buffer.from(availabilityBody(eventId, version, s.statuses, counts), 'latin1') };
       this.fallback.set(eventId, { at: Date.now(), read });
       if (this.fallback.size > 100) this.fallback.delete(this.fallback.keys().next().value!);
     }
@@ -132,6 +218,8 @@ export class AvailabilitySnapshot {
         args.push(i, c);
       }
       await this.redis.invSnapshotApply(2, keys.statuses(eventId), keys.meta(eventId), this.channel, eventId, ...args);
+      // Read-your-writes in this process: the next read asks Redis instead of waiting for the message.
+      this.mirror.delete(eventId);
     } catch (err) {
       this.breaker.failure();
       this.metrics.redisErrors.inc({ op: 'snapshot_apply' });
@@ -152,6 +240,7 @@ export class AvailabilitySnapshot {
       try {
         const v = await this.redis.hget(keys.meta(eventId), 'v');
         const r = await this.rebuild(eventId, v ?? '');
+        this.mirror.delete(eventId);
         if (r === -1) this.dirty.add(eventId); // a change landed meanwhile; try next pass
         else done++;
       } catch (err) {
@@ -179,4 +268,8 @@ export class AvailabilitySnapshot {
 /** The JSON body of GET /availability, built as a string (the statuses only contain a, h, s). */
 export function availabilityBody(eventId: string, version: number, statuses: string, c: { available: number; held: number; sold: number }): string {
   return `{"eventId":"${eventId}","version":${version},"statuses":"${statuses}","counts":{"available":${c.available},"held":${c.held},"sold":${c.sold}}}`;
+}
+
+function countKey(code: number): 'available' | 'held' | 'sold' {
+  return code === 97 ? 'available' : code === 104 ? 'held' : 'sold';
 }

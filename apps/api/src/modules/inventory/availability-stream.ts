@@ -10,6 +10,7 @@ type Listener = (json: string) => void;
 export class AvailabilityStream {
   private sub: Redis | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly anyListeners: ((eventId: string, json: string) => void)[] = [];
 
   constructor(
     private readonly redis: Redis,
@@ -31,6 +32,12 @@ export class AvailabilityStream {
     };
   }
 
+  /** Receive every change message of every event (the in-process snapshot copies). */
+  onAny(fn: (eventId: string, json: string) => void): void {
+    this.anyListeners.push(fn);
+    this.ensureSubscribed();
+  }
+
   /** How many clients listen (tests, metrics). */
   get size(): number {
     let n = 0;
@@ -46,9 +53,11 @@ export class AvailabilityStream {
     sub.on('message', (_channel: string, message: string) => {
       const sp = message.indexOf(' ');
       if (sp < 0) return;
-      const set = this.listeners.get(message.slice(0, sp));
-      if (!set) return;
+      const eventId = message.slice(0, sp);
       const json = message.slice(sp + 1);
+      for (const fn of this.anyListeners) fn(eventId, json);
+      const set = this.listeners.get(eventId);
+      if (!set) return;
       for (const fn of set) fn(json);
     });
     sub.subscribe(this.channel).catch((err) => this.logger.warn({ err }, 'availability subscribe failed; retried on reconnect'));
@@ -60,6 +69,7 @@ export class AvailabilityStream {
     const sub = this.sub;
     this.sub = null;
     this.listeners.clear();
+    this.anyListeners.length = 0;
     if (sub) await sub.quit().catch(() => sub.disconnect());
   }
 }

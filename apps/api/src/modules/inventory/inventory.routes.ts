@@ -4,6 +4,8 @@ import type { z } from 'zod';
 import type { Services } from '../../app.js';
 import { parsed, validate } from '../../platform/http.js';
 import { requireAuth } from '../../platform/security.js';
+import { NotFoundError } from '../../platform/errors.js';
+import { layoutEtag } from './seatmap-cache.js';
 
 type EventParams = z.infer<typeof EventIdParams>;
 
@@ -22,18 +24,20 @@ export function inventoryRoutes(services: Services): Router {
 
   r.get('/events/:eventId/seatmap', validate({ params: EventIdParams }), async (req, res) => {
     const { eventId } = parsed<EventParams>(res).params;
-    const etag = await inv.seatmaps.etag(eventId);
-    if (etag && req.get('if-none-match') === etag) {
-      res.setHeader('ETag', etag);
-      res.setHeader('Cache-Control', 'public, max-age=300');
+    const version = await inv.seatmaps.version(eventId);
+    if (version == null) throw new NotFoundError('Event');
+    const etag = layoutEtag(eventId, version);
+    res.setHeader('ETag', etag);
+    // The layout only changes when an organizer edits it (layout_version bump → new ETag).
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    if (req.get('if-none-match')?.split(/\s*,\s*/).includes(etag)) {
       res.status(304).end();
       return;
     }
-    const layout = await inv.seatmap(eventId);
-    res.setHeader('ETag', layout.etag);
-    // The layout only changes when an organizer edits it (layout_version bump → new ETag).
-    res.setHeader('Cache-Control', 'public, max-age=300');
-    res.type('application/json').send(layout.body);
+    const layout = await inv.seatmaps.getAt(eventId, version);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', layout.body.length);
+    res.end(layout.body);
   });
 
   r.get('/events/:eventId/availability', validate({ params: EventIdParams }), async (req, res) => {
@@ -49,17 +53,15 @@ export function inventoryRoutes(services: Services): Router {
       res.status(304).end();
       return;
     }
-    // Bypass Express's own ETag hashing of a 20 kB body: write the prebuilt string as is.
+    // Bypass Express's own ETag hashing of a 20 kB body: write the prebuilt bytes as they are.
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Length', Buffer.byteLength(snap.body));
+    res.setHeader('Content-Length', snap.body.length);
     res.end(snap.body);
   });
 
   r.get('/events/:eventId/availability/stream', validate({ params: EventIdParams }), async (req, res) => {
     const { eventId } = parsed<EventParams>(res).params;
-    if ((await inv.seatmaps.etag(eventId)) == null) {
-      await inv.seatmap(eventId); // throws 404
-    }
+    if ((await inv.seatmaps.version(eventId)) == null) throw new NotFoundError('Event');
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',

@@ -62,8 +62,8 @@ export class InventoryService {
     this.metrics = inventoryMetrics(deps.metrics.registry);
     this.breaker = new RedisBreaker(deps.redis);
     this.locks = new SeatLocks(deps.redis, this.breaker, this.metrics, deps.logger);
-    this.snapshot = new AvailabilitySnapshot(deps.redis, deps.db, this.breaker, channel, this.metrics, deps.logger);
     this.stream = new AvailabilityStream(deps.redis, channel, deps.logger);
+    this.snapshot = new AvailabilitySnapshot(deps.redis, deps.db, this.breaker, channel, this.metrics, deps.logger, this.stream);
     this.seatmaps = new SeatmapCache(deps.db);
     this.holdTtlSeconds = deps.env.HOLD_TTL_SECONDS;
     deps.readinessDetails.inventoryRedis = () => this.breaker.state;
@@ -83,7 +83,7 @@ export class InventoryService {
     const r = await this.snapshot.read(eventId, known);
     if (r.kind === 'no_seats') {
       // Either no such event or an event without seats; tell them apart only on this rare path.
-      if ((await this.seatmaps.etag(eventId)) == null) throw new NotFoundError('Event');
+      if ((await this.seatmaps.version(eventId)) == null) throw new NotFoundError('Event');
     }
     return r;
   }
@@ -150,7 +150,7 @@ export class InventoryService {
       const snap = await this.snapshot.read(event.id);
       if (snap.kind !== 'body') throw new SeatsUnavailableError([], 'No seats match.');
       const st = snap.statuses;
-      const pick = pickBestAvailable(layout.rows, (i) => !taken.has(i) && (st.charCodeAt(i) === 97 /* a */ || ownIdx.has(i)), input);
+      const pick = pickBestAvailable(layout.rows, (i) => !taken.has(i) && (st[i] === 97 /* a */ || ownIdx.has(i)), input);
       if (!pick) throw new SeatsUnavailableError([], 'No available seats match that request.');
       try {
         return await this.hold(event, who, pick.map((s) => s.id));

@@ -7,7 +7,8 @@ export interface Layout {
   eventId: string;
   layoutVersion: number;
   etag: string;
-  body: string;
+  /** The serialized seat map (JSON, UTF-8). */
+  body: Buffer;
   rows: PickRow[];
   sections: LayoutSectionRow[];
   seatCount: number;
@@ -34,10 +35,9 @@ export class SeatmapCache {
     return this.getAt(eventId, version);
   }
 
-  /** The ETag of the current layout without building it (null when the event does not exist). */
-  async etag(eventId: string): Promise<string | null> {
-    const version = await findLayoutVersion(this.db, eventId);
-    return version == null ? null : layoutEtag(eventId, version);
+  /** The current layout version without building anything (null when the event does not exist). */
+  version(eventId: string): Promise<number | null> {
+    return findLayoutVersion(this.db, eventId);
   }
 
   async getAt(eventId: string, version: number): Promise<Layout> {
@@ -95,7 +95,7 @@ export class SeatmapCache {
       cur.pick.seats.push(ps);
     }
     // Seat coordinates are seat centres; leave one seat pitch (10 units) of margin.
-    const body = JSON.stringify({ eventId, width: Math.ceil(maxX) + 10, height: Math.ceil(maxY) + 10, sections: outSections });
+    const body = Buffer.from(JSON.stringify({ eventId, width: Math.ceil(maxX) + 10, height: Math.ceil(maxY) + 10, sections: outSections }), 'utf8');
     return { eventId, layoutVersion: version, etag: layoutEtag(eventId, version), body, rows: pickRows, sections, seatCount: seats.length };
   }
 }

@@ -1,0 +1,233 @@
+#!/usr/bin/env node
+// Seat inventory benchmark against ONE running API instance (see bench/README.md for the commands).
+//   (a) uncontended hold: one user holds one seat then releases it, sequentially, on a 20,000-seat event
+//   (b) GET availability on that event with ~50 concurrent keep-alive connections; bytes per response; 304 check
+// Creates its own event straight in the bench database (BENCH_DATABASE_URL), registers its own user via the API.
+// Env: API_URL (http://127.0.0.1:3917), BENCH_DATABASE_URL (postgres://root@127.0.0.1:5432/ticketing_bench),
+//      HOLD_ITERATIONS (2000), AVAIL_SECONDS (10), AVAIL_CONNECTIONS (50), AVAIL_THREADS (2), SEATS (20000)
+// The availability load runs in AVAIL_THREADS worker threads (connections split between them) so the
+// client is not the bottleneck; it only counts bytes, it does not parse the bodies.
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { randomBytes } from 'node:crypto';
+
+const require = createRequire(new URL('../apps/api/package.json', import.meta.url));
+const pg = require('pg');
+
+const API = new URL(process.env.API_URL ?? 'http://127.0.0.1:3917');
+const DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/ticketing_bench';
+const HOLD_ITERATIONS = Number(process.env.HOLD_ITERATIONS ?? 2000);
+const AVAIL_SECONDS = Number(process.env.AVAIL_SECONDS ?? 10);
+const AVAIL_CONNECTIONS = Number(process.env.AVAIL_CONNECTIONS ?? 50);
+const SEATS = Number(process.env.SEATS ?? 20000);
+const AVAIL_THREADS = Number(process.env.AVAIL_THREADS ?? 2);
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: AVAIL_CONNECTIONS + 5 });
+
+/** One HTTP request over the keep-alive agent; resolves with status, headers, body and its byte length. */
+function call(method, path, { cookie, body, headers = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request(
+      {
+        host: API.hostname,
+        port: API.port,
+        path,
+        method,
+        agent,
+        headers: {
+          ...(data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}),
+          ...(cookie ? { cookie } : {}),
+          ...headers,
+        },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const buf = Buffer.concat(chunks);
+          resolve({ status: res.statusCode, headers: res.headers, bytes: buf.length, text: buf.toString('utf8') });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+function pct(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+function summary(ms) {
+  const s = [...ms].sort((a, b) => a - b);
+  const mean = s.reduce((a, b) => a + b, 0) / s.length;
+  return { n: s.length, p50: +pct(s, 50).toFixed(3), p90: +pct(s, 90).toFixed(3), p99: +pct(s, 99).toFixed(3), max: +s[s.length - 1].toFixed(3), mean: +mean.toFixed(3) };
+}
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+/** A 20,000-seat event (20 sections × 20 rows × 50 seats by default), on sale, 50 tickets per user. */
+async function createEvent(db) {
+  const perRow = 50;
+  const rowsPerSection = 20;
+  const sections = Math.ceil(SEATS / (perRow * rowsPerSection));
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const v = await client.query(`INSERT INTO venues (name, city) VALUES ('Bench Arena', 'Benchville') RETURNING id`);
+    const e = await client.query(
+      `INSERT INTO events (venue_id, name, category, starts_at, on_sale_at, max_tickets_per_user)
+       VALUES ($1, $2, 'concert', now() + interval '30 days', now() - interval '1 hour', 50) RETURNING id`,
+      [v.rows[0].id, `Bench ${new Date().toISOString()}`],
+    );
+    const eventId = e.rows[0].id;
+    let index = 0;
+    for (let si = 0; si < sections; si++) {
+      const s = await client.query(
+        `INSERT INTO event_sections (event_id, position, name, price_tier, price_cents) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        [eventId, si, `S${si + 1}`, Math.min(20, 1 + Math.floor(si / 4)), 10000 - si * 100],
+      );
+      const rows = Math.min(rowsPerSection, Math.ceil((SEATS - index) / perRow));
+      await client.query(
+        `INSERT INTO event_seats (event_id, section_id, seat_index, row_label, row_position, number, seat_position, x, y)
+         SELECT $1, $2, $3 + r * $5 + n, 'R' || (r + 1), r, (n + 1)::text, n, n * 10 + $6 * 520, r * 10
+           FROM generate_series(0, $4 - 1) r, generate_series(0, $5 - 1) n`,
+        [eventId, s.rows[0].id, index, rows, perRow, si],
+      );
+      index += rows * perRow;
+    }
+    await client.query('COMMIT');
+    const { rows } = await db.query('SELECT id FROM event_seats WHERE event_id = $1 ORDER BY seat_index', [eventId]);
+    return { eventId, seatIds: rows.map((r) => r.id) };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+async function register() {
+  const email = `bench.${Date.now().toString(36)}.${randomBytes(3).toString('hex')}@example.test`;
+  const res = await call('POST', '/api/v1/auth/register', { body: { email, password: 'bench-password-42', name: 'Bench' } });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text} (is RATE_LIMITS=off?)`);
+  return String(res.headers['set-cookie'][0]).split(';')[0];
+}
+
+async function benchHolds(eventId, seatIds, cookie) {
+  const holdMs = [];
+  const releaseMs = [];
+  const warmup = Math.min(200, HOLD_ITERATIONS);
+  for (let i = 0; i < warmup + HOLD_ITERATIONS; i++) {
+    const seat = seatIds[(i * 7919) % seatIds.length];
+    const t0 = now();
+    const h = await call('POST', `/api/v1/events/${eventId}/holds`, { cookie, body: { seatIds: [seat] } });
+    const t1 = now();
+    if (h.status !== 201) throw new Error(`hold ${i}: ${h.status} ${h.text}`);
+    const id = JSON.parse(h.text).id;
+    const d = await call('DELETE', `/api/v1/holds/${id}`, { cookie });
+    const t2 = now();
+    if (d.status !== 204) throw new Error(`release ${i}: ${d.status} ${d.text}`);
+    if (i >= warmup) {
+      holdMs.push(t1 - t0);
+      releaseMs.push(t2 - t1);
+    }
+  }
+  return { hold: summary(holdMs), release: summary(releaseMs) };
+}
+
+/** Load loop of one worker thread: `connections` keep-alive connections GETting `path` until `end`. */
+async function availabilityLoad({ path, connections, end }) {
+  const a = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const lat = [];
+  let bytes = 0;
+  let errors = 0;
+  const get = () =>
+    new Promise((resolve, reject) => {
+      const req = http.request({ host: API.hostname, port: API.port, path, method: 'GET', agent: a }, (res) => {
+        let n = 0;
+        res.on('data', (c) => (n += c.length));
+        res.on('end', () => resolve({ status: res.statusCode, bytes: n }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (Date.now() < end) {
+        const t0 = now();
+        const r = await get();
+        lat.push(now() - t0);
+        if (r.status !== 200) errors++;
+        bytes += r.bytes;
+      }
+    }),
+  );
+  a.destroy();
+  return { lat, bytes, errors };
+}
+
+async function benchAvailability(eventId) {
+  const path = `/api/v1/events/${eventId}/availability`;
+  const first = await call('GET', path);
+  if (first.status !== 200) throw new Error(`availability: ${first.status}`);
+  const etag = first.headers.etag;
+  const notModified = await call('GET', path, { headers: { 'if-none-match': etag } });
+  const body = JSON.parse(first.text);
+  // warm up
+  await Promise.all(Array.from({ length: AVAIL_CONNECTIONS }, () => call('GET', path)));
+  const end = Date.now() + AVAIL_SECONDS * 1000;
+  const started = now();
+  const per = Math.ceil(AVAIL_CONNECTIONS / AVAIL_THREADS);
+  const parts = await Promise.all(
+    Array.from(
+      { length: AVAIL_THREADS },
+      (_, i) =>
+        new Promise((resolve, reject) => {
+          const w = new Worker(new URL(import.meta.url), { workerData: { path, connections: Math.min(per, AVAIL_CONNECTIONS - i * per), end } });
+          w.once('message', resolve);
+          w.once('error', reject);
+        }),
+    ),
+  );
+  const seconds = (now() - started) / 1000;
+  const lat = parts.flatMap((p) => p.lat);
+  const bytes = parts.reduce((s, p) => s + p.bytes, 0);
+  return {
+    seats: body.statuses.length,
+    connections: AVAIL_CONNECTIONS,
+    threads: AVAIL_THREADS,
+    seconds: +seconds.toFixed(2),
+    requests: lat.length,
+    reqPerSec: Math.round(lat.length / seconds),
+    latencyMs: summary(lat),
+    bytesPerResponse: Math.round(bytes / lat.length),
+    errors: parts.reduce((s, p) => s + p.errors, 0),
+    etag,
+    ifNoneMatchStatus: notModified.status,
+    notModifiedBytes: notModified.bytes,
+  };
+}
+
+async function main() {
+  const db = new pg.Pool({ connectionString: DB_URL, max: 4 });
+  console.error(`creating a ${SEATS}-seat event in ${DB_URL.replace(/\/\/[^@]*@/, '//')} …`);
+  const { eventId, seatIds } = await createEvent(db);
+  await db.end();
+  const cookie = await register();
+  console.error(`(a) hold + release × ${HOLD_ITERATIONS} (sequential, one user) …`);
+  const holds = await benchHolds(eventId, seatIds, cookie);
+  console.error(`(b) GET availability, ${AVAIL_CONNECTIONS} connections × ${AVAIL_SECONDS}s …`);
+  const availability = await benchAvailability(eventId);
+  agent.destroy();
+  console.log(JSON.stringify({ api: API.origin, eventId, holdsMs: holds, availability }, null, 2));
+}
+
+if (isMainThread) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+} else {
+  availabilityLoad(workerData).then((r) => parentPort.postMessage(r));
+}
