@@ -139,7 +139,7 @@ describe('waiting room fairness', () => {
 describe('waiting room liveness', () => {
   let live: TestContext;
   beforeAll(async () => {
-    live = await createTestContext({ QUEUE_GRACE_SECONDS: '2' });
+    live = await createTestContext({ QUEUE_GRACE_SECONDS: '3' });
   });
   afterAll(() => live.close());
 
@@ -150,12 +150,12 @@ describe('waiting room liveness', () => {
     await q.join(eventId, { sessionId: 'steady' });
     await q.join(eventId, { sessionId: 'returns' });
 
-    // `steady` polls every 500 ms; `returns` is silent for 1.2 s then comes back; `gone` never polls.
-    for (let t = 0; t < 6; t++) {
+    // Grace 3 s: `steady` polls every 500 ms; `returns` is silent for 1.5 s at a time; `gone` never polls (≥ 4 s).
+    for (let t = 0; t < 8; t++) {
       await sleep(500);
       await q.status(eventId, { sessionId: 'steady' });
       if (t === 2) expect(await q.status(eventId, { sessionId: 'returns' })).toMatchObject({ status: 'queued', position: 3 });
-      if (t === 4) await q.status(eventId, { sessionId: 'returns' });
+      if (t === 5) await q.status(eventId, { sessionId: 'returns' });
     }
     const tick = await q.admitEvent(eventId);
 
@@ -173,7 +173,7 @@ describe('waiting room liveness', () => {
     const q = live.services.queue;
     await q.join(eventId, { sessionId: 'sleepy' });
     await q.join(eventId, { sessionId: 'awake' });
-    for (let t = 0; t < 5; t++) {
+    for (let t = 0; t < 7; t++) {
       await sleep(550);
       await q.status(eventId, { sessionId: 'awake' });
     }
