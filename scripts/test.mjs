@@ -102,24 +102,32 @@ async function main() {
     return 0;
   });
 
+  const TYPECHECK = 'typecheck (pnpm -r --no-bail run typecheck)';
+  const UNIT = 'package tests (pnpm -r --no-bail --workspace-concurrency=1 run test)';
+  const BUILD = 'web production build (pnpm --filter @ticketing/web run build)';
+  const E2E = 'web end-to-end tests (pnpm --filter @ticketing/web run e2e)';
   if (!installed) {
-    for (const name of ['typecheck (pnpm -r --no-bail run typecheck)', 'package tests (pnpm -r --no-bail --workspace-concurrency=1 run test)', 'web end-to-end tests']) notRun(name, 'install failed');
+    for (const name of [TYPECHECK, UNIT, BUILD, E2E]) notRun(name, 'install failed');
   } else {
-    await step('typecheck (pnpm -r --no-bail run typecheck)', () => pnpm(['-r', '--no-bail', 'run', 'typecheck'], { env: testEnv, timeoutMs: 15 * MIN }));
-    if (!servicesUp) {
-      notRun('package tests (pnpm -r --no-bail --workspace-concurrency=1 run test)', 'PostgreSQL/Redis not available');
-      notRun('web end-to-end tests', 'PostgreSQL/Redis not available');
-    } else {
-      await step('package tests (pnpm -r --no-bail --workspace-concurrency=1 run test)', () =>
-        pnpm(['-r', '--no-bail', '--workspace-concurrency=1', 'run', 'test'], { env: testEnv, timeoutMs: 40 * MIN }),
+    await step(TYPECHECK, () => pnpm(['-r', '--no-bail', 'run', 'typecheck'], { env: testEnv, timeoutMs: 15 * MIN }));
+
+    if (servicesUp) {
+      await step(UNIT, () => pnpm(['-r', '--no-bail', '--workspace-concurrency=1', 'run', 'test'], { env: testEnv, timeoutMs: 40 * MIN }));
+    } else notRun(UNIT, 'PostgreSQL/Redis not available');
+
+    // The production build is checked too; the e2e tests serve apps/web/dist through startStack.
+    let built = false;
+    if (web?.scripts?.build) built = await step(BUILD, () => pnpm(['--filter', '@ticketing/web', 'run', 'build'], { env: testEnv, timeoutMs: 10 * MIN }));
+    else notRun(BUILD, web ? '@ticketing/web has no build script' : 'apps/web/package.json does not exist yet');
+
+    if (!web) notRun(E2E, 'apps/web/package.json does not exist yet');
+    else if (!hasE2e) notRun(E2E, '@ticketing/web has no e2e script');
+    else if (!servicesUp) notRun(E2E, 'PostgreSQL/Redis not available');
+    else if (web.scripts?.build && !built) notRun(E2E, 'the web build failed');
+    else {
+      await step(E2E, () =>
+        pnpm(['--filter', '@ticketing/web', 'run', 'e2e'], { env: { ...testEnv, CHROMIUM_PATH: CHROMIUM }, timeoutMs: 30 * MIN }),
       );
-      if (!web) notRun('web end-to-end tests', 'apps/web/package.json does not exist yet');
-      else if (!hasE2e) notRun('web end-to-end tests', '@ticketing/web has no e2e script');
-      else {
-        await step('web end-to-end tests (pnpm --filter @ticketing/web run e2e)', () =>
-          pnpm(['--filter', '@ticketing/web', 'run', 'e2e'], { env: { ...testEnv, CHROMIUM_PATH: CHROMIUM }, timeoutMs: 30 * MIN }),
-        );
-      }
     }
   }
 
