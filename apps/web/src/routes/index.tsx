@@ -23,7 +23,7 @@ function HomePage() {
   const hasFilters = Boolean(search.q || search.category || search.city || search.from || search.to || search.maxPrice !== undefined);
 
   return (
-    <div className="mx-auto max-w-6xl space-y-6 px-4 py-6 sm:py-8">
+    <div className="mx-auto max-w-7xl space-y-6 px-4 py-6 sm:py-8">
       <div>
         <h1 className="text-2xl font-bold sm:text-3xl">{search.q ? `Results for “${search.q}”` : 'Find your seats'}</h1>
         <p className="mt-1 text-slate-600">Concerts, sports, theatre and more — pick the exact seat you want.</p>

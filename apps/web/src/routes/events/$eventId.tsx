@@ -6,7 +6,7 @@ import { errorMessage, isProblem } from '../../lib/api-client';
 import { formatDateTime, formatPriceRange, formatZone } from '../../lib/format';
 import { AvailabilityBadge, fetchEvent } from '../../features/events';
 import { SeatLegend, SeatList, SeatMapCanvas, STATUS, describeSeat, fetchAvailability, fetchSeatMap, useLiveAvailability, useSeatLayout, type LiveMode } from '../../features/seatmap';
-import { SelectionPanel, fetchCurrentHold, selectionStore, useSelection } from '../../features/booking';
+import { SelectionBar, SelectionPanel, fetchCurrentHold, selectionStore, useSelection } from '../../features/booking';
 import { useCurrentUser } from '../../features/auth';
 
 export const Route = createFileRoute('/events/$eventId')({
@@ -170,7 +170,7 @@ function EventPage() {
               currency={event.currency}
               onToggle={onToggle}
               dataArrivedAt={arrivedAt}
-              className="h-[60vh] min-h-[22rem] lg:h-[36rem]"
+              className="h-[60vh] min-h-[22rem] lg:h-[34rem]"
             />
           ) : (
             <Card className="p-4">
@@ -181,7 +181,7 @@ function EventPage() {
             <SeatLegend sections={layout.sections} currency={event.currency} />
           </Card>
         </div>
-        <aside className="lg:sticky lg:top-20 lg:self-start">
+        <aside className="scroll-mt-20 lg:sticky lg:top-20 lg:self-start" id="selection-panel">
           <Card className="p-4">
             <SelectionPanel
               eventId={event.id}
@@ -199,6 +199,9 @@ function EventPage() {
           {event.description && <p className="mt-4 text-sm text-slate-600">{event.description}</p>}
         </aside>
       </div>
+      <SelectionBar currency={event.currency} targetId="selection-panel" />
+      {/* Room for the phone selection bar so it never covers the end of the page. */}
+      <div className="h-20 lg:hidden" aria-hidden="true" />
     </div>
   );
 }

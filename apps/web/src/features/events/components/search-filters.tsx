@@ -15,6 +15,8 @@ const SORT_LABEL: Record<EventSort, string> = {
 /** Filter panel. Calls `onChange` with the whole next search state (page reset to 1). */
 export function SearchFilters({ value, onChange }: { value: EventSearchParams; onChange: (next: EventSearchParams) => void }) {
   const [draft, setDraft] = useState(value);
+  // On a phone the filters fold away behind a button so results are visible first.
+  const [open, setOpen] = useState(false);
   // The URL is the source of truth: follow it on back/forward.
   useEffect(() => setDraft(value), [value]);
 
@@ -26,6 +28,8 @@ export function SearchFilters({ value, onChange }: { value: EventSearchParams; o
     apply(draft);
   }
   const hasFilters = Boolean(value.q || value.category || value.city || value.from || value.to || value.maxPrice !== undefined);
+  const activeCount = [value.category, value.city, value.from, value.to, value.maxPrice, value.sort].filter((v) => v !== undefined && v !== '').length;
+  const fold = open ? '' : 'hidden md:block';
 
   return (
     <form onSubmit={submit} className="grid grid-cols-2 gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 md:grid-cols-4 lg:grid-cols-8" aria-label="Filter events">
@@ -38,6 +42,7 @@ export function SearchFilters({ value, onChange }: { value: EventSearchParams; o
         onChange={(e) => setDraft({ ...draft, q: e.target.value || undefined })}
       />
       <Select
+        className={fold}
         label="Category"
         value={draft.category ?? ''}
         onChange={(e) => apply({ ...draft, category: (e.target.value || undefined) as EventSearchParams['category'] })}
@@ -49,10 +54,11 @@ export function SearchFilters({ value, onChange }: { value: EventSearchParams; o
           </option>
         ))}
       </Select>
-      <Input label="City" value={draft.city ?? ''} onChange={(e) => setDraft({ ...draft, city: e.target.value || undefined })} />
-      <Input label="From" type="date" value={draft.from ?? ''} onChange={(e) => apply({ ...draft, from: e.target.value || undefined })} />
-      <Input label="To" type="date" value={draft.to ?? ''} min={draft.from} onChange={(e) => apply({ ...draft, to: e.target.value || undefined })} />
+      <Input className={fold} label="City" value={draft.city ?? ''} onChange={(e) => setDraft({ ...draft, city: e.target.value || undefined })} />
+      <Input className={fold} label="From" type="date" value={draft.from ?? ''} onChange={(e) => apply({ ...draft, from: e.target.value || undefined })} />
+      <Input className={fold} label="To" type="date" value={draft.to ?? ''} min={draft.from} onChange={(e) => apply({ ...draft, to: e.target.value || undefined })} />
       <Input
+        className={fold}
         label="Max price"
         type="number"
         inputMode="numeric"
@@ -62,7 +68,7 @@ export function SearchFilters({ value, onChange }: { value: EventSearchParams; o
         value={draft.maxPrice ?? ''}
         onChange={(e) => setDraft({ ...draft, maxPrice: e.target.value === '' ? undefined : Math.max(0, Math.floor(Number(e.target.value))) })}
       />
-      <Select label="Sort by" value={draft.sort ?? ''} onChange={(e) => apply({ ...draft, sort: (e.target.value || undefined) as EventSort | undefined })}>
+      <Select className={fold} label="Sort by" value={draft.sort ?? ''} onChange={(e) => apply({ ...draft, sort: (e.target.value || undefined) as EventSort | undefined })}>
         <option value="">{draft.q ? 'Best match' : 'Date: soonest'}</option>
         {(Object.keys(SORT_LABEL) as EventSort[])
           .filter((s) => s !== 'relevance' || draft.q)
@@ -74,6 +80,9 @@ export function SearchFilters({ value, onChange }: { value: EventSearchParams; o
       </Select>
       <div className="col-span-2 flex items-end gap-2 md:col-span-4 lg:col-span-8">
         <Button type="submit">Search</Button>
+        <Button variant="secondary" className="md:hidden" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+          {open ? 'Hide filters' : `Filters${activeCount ? ` (${activeCount})` : ''}`}
+        </Button>
         {hasFilters && (
           <Button variant="ghost" onClick={() => onChange({})}>
             Clear filters

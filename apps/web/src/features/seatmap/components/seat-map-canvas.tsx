@@ -167,6 +167,8 @@ export function SeatMapCanvas({ layout, grid, statuses, revision, selected, pend
     ctx.font = '600 12px ui-sans-serif, system-ui, sans-serif';
     ctx.textAlign = 'center';
     ctx.textBaseline = 'bottom';
+    // Skip a label that would overlap one already drawn (small screens, zoomed out).
+    const placed: [number, number, number, number][] = [];
     for (const sec of layout.sections) {
       const [x0, y0] = worldToScreen(view, sec.bounds.minX, sec.bounds.minY);
       const [x1] = worldToScreen(view, sec.bounds.maxX, sec.bounds.minY);
@@ -174,6 +176,10 @@ export function SeatMapCanvas({ layout, grid, statuses, revision, selected, pend
       const label = sec.name;
       const tx = (x0 + x1) / 2;
       const ty = y0 - Math.max(rPx, 2) - 3;
+      const half = ctx.measureText(label).width / 2 + 3;
+      const box: [number, number, number, number] = [tx - half, ty - 14, tx + half, ty + 1];
+      if (placed.some((b) => b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3])) continue;
+      placed.push(box);
       ctx.lineWidth = 3;
       ctx.strokeStyle = 'rgba(255,255,255,0.9)';
       ctx.strokeText(label, tx, ty);
@@ -481,7 +487,7 @@ export function SeatMapCanvas({ layout, grid, statuses, revision, selected, pend
       {tip && tipSeat && (
         <div
           role="presentation"
-          className="pointer-events-none absolute z-10 w-max max-w-[16rem] -translate-x-1/2 rounded-lg bg-slate-900 px-3 py-2 text-xs text-white shadow-lg"
+          className="pointer-events-none absolute z-10 w-max max-w-[16rem] rounded-lg bg-slate-900 px-3 py-2 text-xs text-white shadow-lg"
           style={{
             left: Math.min(Math.max(tip.x, 90), Math.max(90, w - 90)),
             top: tip.y > 90 ? tip.y - 12 : tip.y + 18,
