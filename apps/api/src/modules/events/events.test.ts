@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Event, EventList, Venue, VenueList } from '@ticketing/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, signedInAgent, type TestContext } from '../../../test/context.js';
 import { createTestEvent } from '../../../test/factories.js';
@@ -251,6 +252,27 @@ describe('GET /events/:eventId', () => {
     const again = await ctx.agent().get(`/api/v1/events/${ev.eventId}`).set('If-None-Match', first.headers.etag!);
     expect(again.status).toBe(304);
     expect(again.text).toBeFalsy();
+  });
+});
+
+describe('response contract', () => {
+  it('when events and venues are read or written, then every answer parses with the shared zod schemas', async () => {
+    const city = token('Contract');
+    const { body: venue } = await admin.post('/api/v1/admin/venues').send(venueInput(city));
+    const { body: created } = await admin.post('/api/v1/admin/events').send(eventInput(venue.id, { performer: 'P', description: 'D' }));
+    expect(() => Venue.parse(venue)).not.toThrow();
+    expect(() => Event.parse(created)).not.toThrow();
+    const one = (await ctx.agent().get(`/api/v1/events/${created.id}`)).body;
+    const list = (await ctx.agent().get('/api/v1/events').query({ city })).body;
+    const adminList = (await admin.get('/api/v1/admin/events').query({ city })).body;
+    const venues = (await ctx.agent().get('/api/v1/venues').query({ city })).body;
+    const venueOne = (await ctx.agent().get(`/api/v1/venues/${venue.id}`)).body;
+    expect(() => Event.parse(one)).not.toThrow();
+    expect(list.items).toHaveLength(1);
+    expect(() => EventList.parse(list)).not.toThrow();
+    expect(() => EventList.parse(adminList)).not.toThrow();
+    expect(() => VenueList.parse(venues)).not.toThrow();
+    expect(() => Venue.parse(venueOne)).not.toThrow();
   });
 });
 
