@@ -104,46 +104,65 @@ export interface LockedSeat {
   row: string;
   number: string;
   priceCents: number;
-  /** Seats this user already bought for the event (same value on every row). */
+}
+
+/** What phase 2 learns in its one locking round trip. */
+export interface HoldLocks {
+  /** The requested seats of this event, row-locked (seats of other events are absent). */
+  seats: LockedSeat[];
+  /** The user's active hold on the event (row-locked), which a new hold replaces. */
+  prevHold: { id: string; createdAt: Date } | null;
+  /** Seats this user already bought for the event (ticket limit). */
   userSold: number;
+  /** The event is on sale right now (checked inside the transaction, by PostgreSQL's clock). */
+  onSale: boolean;
 }
 
 /**
- * Lock the requested seats of the event without waiting (NOWAIT: a concurrent taker makes this
- * fail at once with 55P03 instead of queueing behind it). Seats of other events are not returned.
- * Also counts the seats this user already bought for the event (ticket limit).
+ * Phase 2's locks in ONE round trip, without waiting (NOWAIT: a concurrent taker makes this fail
+ * at once with 55P03 instead of queueing behind it): the user's active hold row of the event,
+ * then the requested seat rows. Also returns the user's bought-seat count and whether the event
+ * is on sale. Lock order is hold row, then seat rows (as in checkout and expiry); with NOWAIT
+ * this can never deadlock anyway.
  */
-export async function lockSeats(tx: Queryable, eventId: string, userId: string, seatIds: string[]): Promise<LockedSeat[]> {
+export async function lockForHold(tx: Queryable, eventId: string, userId: string, seatIds: string[]): Promise<HoldLocks> {
   const { rows } = await tx.query(
-    `SELECT s.id, s.seat_index, s.status, s.hold_id, sec.name AS section, s.row_label, s.number, sec.price_cents,
-            (SELECT count(*) FROM orders o JOIN event_seats so ON so.order_id = o.id
-              WHERE o.user_id = $3 AND o.event_id = $2 AND so.status = 'sold') AS user_sold
-       FROM event_seats s JOIN event_sections sec ON sec.id = s.section_id
-      WHERE s.id = ANY($1::uuid[]) AND s.event_id = $2
-      ORDER BY s.seat_index
-        FOR UPDATE OF s NOWAIT`,
+    `WITH prev AS (
+       SELECT id, created_at FROM holds WHERE event_id = $2 AND user_id = $3 AND status = 'active' FOR UPDATE NOWAIT
+     ), ctx AS (
+       SELECT (SELECT id FROM prev) AS prev_id, (SELECT created_at FROM prev) AS prev_created_at,
+              (SELECT count(*) FROM orders o JOIN event_seats so ON so.order_id = o.id
+                WHERE o.user_id = $3 AND o.event_id = $2 AND so.status = 'sold') AS user_sold,
+              (SELECT cancelled_at IS NULL AND on_sale_at <= now() AND starts_at > now() FROM events WHERE id = $2) AS on_sale
+     ), seats AS (
+       SELECT s.id, s.seat_index, s.status, s.hold_id, sec.name AS section, s.row_label, s.number, sec.price_cents
+         FROM event_seats s JOIN event_sections sec ON sec.id = s.section_id
+        WHERE s.id = ANY($1::uuid[]) AND s.event_id = $2
+        ORDER BY s.seat_index
+          FOR UPDATE OF s NOWAIT
+     )
+     SELECT ctx.*, seats.* FROM ctx LEFT JOIN seats ON true`,
     [seatIds, eventId, userId],
   );
-  return rows.map((r) => ({
-    id: r.id,
-    index: r.seat_index,
-    status: r.status,
-    holdId: r.hold_id,
-    section: r.section,
-    row: r.row_label,
-    number: r.number,
-    priceCents: r.price_cents,
-    userSold: r.user_sold,
-  }));
-}
-
-/** The user's active hold on the event, row-locked without waiting; null when none. */
-export async function lockActiveHold(tx: Queryable, eventId: string, userId: string): Promise<{ id: string; createdAt: Date } | null> {
-  const { rows } = await tx.query(
-    `SELECT id, created_at FROM holds WHERE event_id = $1 AND user_id = $2 AND status = 'active' FOR UPDATE NOWAIT`,
-    [eventId, userId],
-  );
-  return rows[0] ? { id: rows[0].id, createdAt: rows[0].created_at } : null;
+  const r0 = rows[0];
+  return {
+    prevHold: r0.prev_id ? { id: r0.prev_id, createdAt: r0.prev_created_at } : null,
+    userSold: r0.user_sold,
+    onSale: r0.on_sale === true,
+    seats: rows
+      .filter((r) => r.id)
+      .sort((a, b) => a.seat_index - b.seat_index)
+      .map((r) => ({
+        id: r.id,
+        index: r.seat_index,
+        status: r.status,
+        holdId: r.hold_id,
+        section: r.section,
+        row: r.row_label,
+        number: r.number,
+        priceCents: r.price_cents,
+      })),
+  };
 }
 
 /** Which of these hold ids are active holds, and whose. */

@@ -15,10 +15,9 @@ import {
   findActiveHoldOwners,
   findCurrentHold,
   insertHoldAndMarkSeats,
-  lockActiveHold,
   lockExpiredHolds,
   lockOwnActiveHold,
-  lockSeats,
+  lockForHold,
   releaseHoldSeats,
   type HoldRow,
   type ReleasedSeat,
@@ -38,6 +37,8 @@ export class SeatsUnavailableError extends AppError {
 const STALE_LOCK_AGE_MS = 10_000;
 /** Redis seat locks outlive the hold by this margin; checkout may push the hold's expiry forward by its grace. */
 const LOCK_MARGIN_MS = 120_000;
+/** How long event facts (on-sale window, high demand, limits) are reused by the hold path. */
+const SALE_INFO_TTL_MS = 1_000;
 /** Best available: fresh picks after a conflict. */
 const BEST_AVAILABLE_ATTEMPTS = 4;
 
@@ -53,6 +54,7 @@ export class InventoryService {
   readonly stream: AvailabilityStream;
   readonly seatmaps: SeatmapCache;
   private readonly holdTtlSeconds: number;
+  private readonly saleInfoCache = new Map<string, { at: number; info: EventSaleInfo }>();
 
   constructor(
     private readonly deps: AppDeps,
@@ -123,9 +125,29 @@ export class InventoryService {
 
   // ---------------------------------------------------------------- holds
 
+  /**
+   * Event facts for the hold path, cached in process for a second (saves a round trip per hold).
+   * Only a pre-check: phase 2 re-checks "on sale" inside its transaction.
+   */
+  private async saleInfo(eventId: string): Promise<EventSaleInfo | null> {
+    const hit = this.saleInfoCache.get(eventId);
+    let info: EventSaleInfo | null;
+    if (hit && Date.now() - hit.at < SALE_INFO_TTL_MS) info = hit.info;
+    else {
+      info = await findEventSaleInfo(this.deps.db, eventId);
+      if (info) {
+        this.saleInfoCache.set(eventId, { at: Date.now(), info });
+        if (this.saleInfoCache.size > 1000) this.saleInfoCache.delete(this.saleInfoCache.keys().next().value!);
+      }
+    }
+    if (!info) return null;
+    const now = Date.now();
+    return { ...info, onSale: !info.cancelled && info.onSaleAt.getTime() <= now && info.startsAt.getTime() > now };
+  }
+
   /** POST /events/:eventId/holds — explicit seats or best available. */
   async createHold(eventId: string, who: Shopper, input: HoldInput): Promise<Hold> {
-    const event = await findEventSaleInfo(this.deps.db, eventId);
+    const event = await this.saleInfo(eventId);
     if (!event) throw new NotFoundError('Event');
     if (!event.onSale) {
       throw new ConflictError(
@@ -248,15 +270,15 @@ export class InventoryService {
   private holdTx(event: EventSaleInfo, who: Shopper, holdId: string, seatIds: string[]) {
     return withTransaction(this.deps.db, async (tx) => {
       // Lock order everywhere: hold row, then seat rows. NOWAIT on both: never queue, never deadlock.
-      const prev = await lockActiveHold(tx, event.id, who.userId);
-      const seats = await lockSeats(tx, event.id, who.userId, seatIds);
+      const { prevHold: prev, seats, userSold, onSale } = await lockForHold(tx, event.id, who.userId, seatIds);
+      if (!onSale) throw new ConflictError('This event is not on sale.', 'event_not_on_sale');
       const found = new Set(seats.map((s) => s.id));
       const unavailable = seatIds.filter((id) => !found.has(id));
       for (const s of seats) {
         if (!(s.status === 'available' || (s.status === 'held' && prev && s.holdId === prev.id))) unavailable.push(s.id);
       }
       if (unavailable.length) throw new SeatsUnavailableError(unavailable);
-      const alreadyBought = seats[0]?.userSold ?? 0;
+      const alreadyBought = userSold;
       if (alreadyBought + seatIds.length > event.maxTicketsPerUser) {
         throw new ConflictError(
           `At most ${event.maxTicketsPerUser} tickets per person for this event (you have ${alreadyBought}).`,
