@@ -29,7 +29,7 @@ export interface StackOptions {
   output?: 'inherit' | 'ignore' | string;
   /** Logs and generated nginx config; default .run/stack-<frontPort>. */
   runDir?: string;
-  /** How long each instance may take to answer /ready; default 60000. */
+  /** How long each instance may take to answer /ready; default 120000. */
   readyTimeoutMs?: number;
 }
 

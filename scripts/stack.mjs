@@ -285,7 +285,7 @@ export async function startStack({
   frontDoor = 'auto',
   output,
   runDir,
-  readyTimeoutMs = 60_000,
+  readyTimeoutMs = 120_000,
 } = {}) {
   if (!databaseUrl) throw new Error('startStack: databaseUrl is required');
   webDist = path.resolve(webDist);

@@ -54,6 +54,7 @@ async function main() {
   const services = await ensureServices({
     databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
     redisUrl: process.env.REDIS_URL || DEFAULT_REDIS_URL,
+    databaseUrlGiven: Boolean(process.env.DATABASE_URL),
   });
   await checkPostgresLogin(services.databaseUrl);
   const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl };

@@ -92,7 +92,7 @@ async function main() {
   const servicesUp = await step('PostgreSQL and Redis', async () => {
     const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
     const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-    const got = await ensureServices({ databaseUrl: adminUrl, redisUrl });
+    const got = await ensureServices({ databaseUrl: adminUrl, redisUrl, databaseUrlGiven: Boolean(process.env.TEST_DATABASE_ADMIN_URL) });
     if (installed) await checkPostgresLogin(got.databaseUrl);
     // The tests build their own databases from this maintenance URL (apps/api/test/global-setup.ts).
     const admin = new URL(got.databaseUrl);

@@ -194,9 +194,10 @@ const INSTALL_HINT = [
 /**
  * Make sure PostgreSQL and Redis answer. Order: already answering → Docker Compose (when an
  * engine answers and the URLs are local) → native servers started here → a clear error.
- * Returns the URLs to use (Compose may change the database URL) and how they were found.
+ * Returns the URLs to use (Compose changes the database role unless `databaseUrlGiven`) and how
+ * they were found.
  */
-export async function ensureServices({ databaseUrl, redisUrl, allowDocker = true }) {
+export async function ensureServices({ databaseUrl, redisUrl, allowDocker = true, databaseUrlGiven = false }) {
   const pg = hostPort(databaseUrl, 5432);
   const rd = hostPort(redisUrl, 6379);
   let pgUp = await tcpProbe(pg.host, pg.port);
@@ -211,8 +212,14 @@ export async function ensureServices({ databaseUrl, redisUrl, allowDocker = true
     say(`Docker engine found: starting ${missing.join(' and ')} with Docker Compose`);
     const code = await run('docker', ['compose', 'up', '-d', '--wait', ...missing], { timeoutMs: 10 * 60_000 });
     if (code !== 0) throw new FatalError(`docker compose up ${missing.join(' ')} failed (exit ${code}).`);
-    // The Compose PostgreSQL has its own role and password (docker-compose.yml).
-    const url = !pgUp && !process.env.DATABASE_URL ? COMPOSE_DATABASE_URL : databaseUrl;
+    // The Compose PostgreSQL has its own role and password (docker-compose.yml), unless the
+    // user named a URL: then it is theirs to match.
+    let url = databaseUrl;
+    if (!pgUp && !databaseUrlGiven) {
+      const compose = new URL(COMPOSE_DATABASE_URL);
+      compose.pathname = new URL(databaseUrl).pathname;
+      url = compose.toString();
+    }
     const okPg = await waitForPort(pg.host, pg.port, 60_000);
     const okRedis = await waitForPort(rd.host, rd.port, 60_000);
     if (!okPg || !okRedis) throw new FatalError('Docker Compose started, but PostgreSQL/Redis did not answer within 60 s.');
