@@ -1,6 +1,6 @@
 import bcrypt from 'bcrypt';
 import { createPool } from '../platform/db.js';
-import { insertUser } from '../modules/auth/auth.repo.js';
+import { findUserByEmail, insertUser } from '../modules/auth/auth.repo.js';
 import { EventsService } from '../modules/events/events.service.js';
 import { markEventCancelled } from '../modules/events/event-write.repo.js';
 import { VenuesService } from '../modules/venues/venues.service.js';
@@ -64,6 +64,7 @@ export async function seed(databaseUrl: string, opts: { bcryptRounds?: number } 
       if (e.cancelled) await markEventCancelled(db, e.id);
     }
     for (const u of SEED_USERS) {
+      if (await findUserByEmail(db, u.email)) continue; // keep the existing account (and its hash) as it is
       const passwordHash = await bcrypt.hash(u.password, opts.bcryptRounds ?? 10);
       if (await insertUser(db, { email: u.email, name: u.name, passwordHash, role: u.role })) report.usersCreated++;
     }
