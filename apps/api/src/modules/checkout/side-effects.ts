@@ -9,6 +9,7 @@ interface InventoryPort {
 }
 interface QueuePort {
   finishShopping(eventId: string, who: { userId: string; sessionId: string }): Promise<unknown>;
+  invalidateEvent?(eventId: string): Promise<unknown>;
 }
 interface EventsPort {
   invalidate(eventId: string): Promise<unknown>;
@@ -63,5 +64,7 @@ export class SideEffects {
   async eventChanged(eventId: string): Promise<void> {
     const ev = this.events;
     if (typeof ev?.invalidate === 'function') await this.safely('invalidate', () => ev.invalidate(eventId));
+    // The waiting room caches event facts (e.g. whether it is cancelled) per process.
+    await this.safely('queue.invalidateEvent', () => this.queue?.invalidateEvent?.(eventId));
   }
 }
