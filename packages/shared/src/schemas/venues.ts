@@ -91,6 +91,9 @@ export const Venue = VenueSummary.extend({
 }).meta({ id: 'Venue' });
 export type Venue = z.infer<typeof Venue>;
 
+/** `:venueId` path parameter of GET /venues/:venueId. */
+export const VenueIdParams = z.object({ venueId: Uuid });
+
 export const VenueListQuery = PageQuery.extend({ city: z.string().trim().max(80).optional() });
 export const VenueList = pageOf(VenueSummary).meta({ id: 'VenueList' });
 export type VenueList = z.infer<typeof VenueList>;

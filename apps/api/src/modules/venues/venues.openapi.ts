@@ -1,8 +1,5 @@
-import { IdParams, Venue, VenueInput, VenueList, VenueListQuery } from '@ticketing/shared';
-import { z } from 'zod';
+import { IdParams, Venue, VenueIdParams, VenueInput, VenueList, VenueListQuery } from '@ticketing/shared';
 import { jsonBody, jsonResponse, notModified, problems, sessionAuth, type OpenApiPaths } from '../openapi/openapi.helpers.js';
-
-const VenueIdParams = z.object({ venueId: IdParams.shape.id });
 
 /** OpenAPI paths of the venues module (public reads and admin writes). */
 export const venuesPaths: OpenApiPaths = {

@@ -1,11 +1,9 @@
 import { Router } from 'express';
-import { IdParams, VenueInput, VenueListQuery, type Venue } from '@ticketing/shared';
-import { z } from 'zod';
+import { IdParams, VenueIdParams, VenueInput, VenueListQuery, type Venue } from '@ticketing/shared';
+import type { z } from 'zod';
 import type { Services } from '../../app.js';
 import { parsed, validate } from '../../platform/http.js';
 import { requireRole } from '../../platform/security.js';
-
-const VenueIdParams = z.object({ venueId: IdParams.shape.id });
 
 /** Public venue reads: GET /venues, GET /venues/:venueId. */
 export function venueRoutes(services: Services): Router {
