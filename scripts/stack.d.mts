@@ -27,7 +27,7 @@ export interface StackOptions {
   frontDoor?: 'auto' | 'nginx' | 'node';
   /** Instance output: 'inherit', 'ignore', or a directory for api-N.log files. Default: runDir. */
   output?: 'inherit' | 'ignore' | string;
-  /** Logs and generated nginx config; default .run/stack-<frontPort>. */
+  /** Logs and generated nginx config; default .run/stack-<frontPort> (removed by stop() when frontPort was 0). */
   runDir?: string;
   /** How long each instance may take to answer /ready; default 120000. */
   readyTimeoutMs?: number;

@@ -7,7 +7,7 @@
 //   … stack.url …
 //   await stack.stop();
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync, createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -291,6 +291,8 @@ export async function startStack({
   webDist = path.resolve(webDist);
   const ports = [];
   for (let i = 0; i < instances; i++) ports.push(basePort === 0 ? await freePort() : basePort + i);
+  // A stack on throwaway ports (tests) keeps its default run directory only while it runs.
+  const ephemeralRunDir = frontPort === 0 && !runDir;
   if (frontPort === 0) frontPort = await freePort();
   for (const p of [frontPort, ...ports]) {
     if (await portInUse(p)) throw new FatalError(`Port ${p} is already in use (another stack still running?). Stop it or choose other ports.`);
@@ -322,6 +324,7 @@ export async function startStack({
     await front?.stop();
     front = null;
     await Promise.all(procs.map((p) => terminate(p.child)));
+    if (ephemeralRunDir) rmSync(runDir, { recursive: true, force: true });
   };
 
   try {

@@ -4,7 +4,7 @@
 //   build the web app → three API instances → front door (nginx or Node) → wait for Ctrl-C.
 // Environment: DATABASE_URL, REDIS_URL, REDIS_KEY_PREFIX and any API variable are passed on;
 // FRONT_PORT (8080), API_BASE_PORT (3001), API_INSTANCES (3), FRONT_DOOR (auto|nginx|node).
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FatalError, ROOT, bold, checkPostgresLogin, ensureServices, exitWith, green, pnpm, readPackage, say, warn } from './lib/common.mjs';
 
@@ -90,15 +90,23 @@ async function main() {
   });
   if (stopping) return void (await stack.stop());
 
+  // For stopping it from another shell: kill $(cat .run/start.pid). Killing the npx/pnpm
+  // wrapper instead does not reach this process.
+  const pidFile = path.join(ROOT, '.run', 'start.pid');
+  mkdirSync(path.dirname(pidFile), { recursive: true });
+  writeFileSync(pidFile, `${process.pid}\n`);
+  process.on('exit', () => rmSync(pidFile, { force: true }));
+
   const line = '─'.repeat(60);
   console.log(`\n${line}`);
   console.log(`${green('Ticketing is running:')} ${bold(stack.url)}`);
-  console.log(`  front door: ${stack.frontDoor === 'nginx' ? 'nginx' : 'Node proxy (install nginx to use nginx.conf)'}`);
+  const nodeWhy = frontDoor === 'node' ? 'FRONT_DOOR=node' : 'nginx is not installed';
+  console.log(`  front door: ${stack.frontDoor === 'nginx' ? 'nginx (nginx.conf)' : `Node proxy (${nodeWhy})`}`);
   for (const i of stack.instances) console.log(`  ${i.id}: ${i.url}  log: ${path.relative(ROOT, i.logFile ?? '') || '(terminal)'}`);
   console.log('  demo accounts:');
   console.log('    admin  admin@example.com / admin-password-1');
   console.log('    fan    fan@example.com   / fan-password-1');
-  console.log('Press Ctrl-C to stop.');
+  console.log(`Press Ctrl-C to stop (or: kill $(cat ${path.relative(ROOT, pidFile)})).`);
   console.log(line);
 
   const died = await stack.exited;
