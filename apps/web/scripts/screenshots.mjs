@@ -7,7 +7,6 @@ const base = process.argv[2] ?? 'http://127.0.0.1:5173';
 const out = process.argv[3] ?? 'shots';
 const BIG_EVENT = process.env.BIG_EVENT ?? '5eed0002-0000-4000-8000-000000000008';
 const SMALL_EVENT = process.env.SMALL_EVENT ?? '5eed0002-0000-4000-8000-000000000004';
-const EMAIL = process.env.FAN_EMAIL ?? 'fan@example.com';
 const PASSWORD = process.env.FAN_PASSWORD ?? 'fan-password-1';
 mkdirSync(out, { recursive: true });
 
@@ -60,11 +59,15 @@ async function journey(label, viewport) {
     await shot(page, 'event-seatlist');
   }
 
-  // Sign in, then pick two seats with the keyboard on a smaller venue and hold them.
+  // A fresh account per run (the per-user ticket limit would stop repeated runs), made on the
+  // register page, which returns to the event; then pick two seats with the keyboard and hold them.
   await page.goto(`${base}/login?redirect=/events/${SMALL_EVENT}`);
-  await page.getByLabel('E-mail').fill(EMAIL);
+  await shot(page, `login${sfx}`);
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.getByLabel('Name').fill('Demo Fan');
+  await page.getByLabel('E-mail').fill(`fan-${label}-${Date.now()}@example.com`);
   await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Create account' }).click();
   await page.waitForURL(`**/events/${SMALL_EVENT}**`);
   await page.waitForSelector('canvas');
   // Release any hold left from an earlier run.

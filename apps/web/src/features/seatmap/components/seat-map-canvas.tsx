@@ -38,7 +38,18 @@ function statusWord(status: number, mine: boolean): string {
 declare global {
   interface Window {
     /** Seat-map render timings, read by the measurement script (docs/architecture/web.md). */
-    __seatmapMetrics?: { seats: number; firstDrawMs: number; drawMs: number[] };
+    __seatmapMetrics?: {
+      seats: number;
+      /** Loader data in hand → first frame drawn (layout build + React render + draw). */
+      firstDrawMs: number;
+      /** buildLayout + spatial grid, part of firstDrawMs. */
+      layoutMs?: number;
+      /** The first draw call alone. */
+      firstDrawCallMs?: number;
+      /** From the canvas component's first render to the end of its first draw. */
+      renderToDrawMs?: number;
+      drawMs: number[];
+    };
   }
 }
 
@@ -57,6 +68,8 @@ export function SeatMapCanvas({ layout, grid, statuses, revision, selected, pend
   const focusRef = useRef(-1);
   const frameRef = useRef(0);
   const firstDrawDone = useRef(false);
+  const mountedAt = useRef(0);
+  if (!mountedAt.current) mountedAt.current = performance.now();
   const propsRef = useRef({ statuses, selected, pending });
   propsRef.current = { statuses, selected, pending };
   const [tip, setTip] = useState<{ index: number; x: number; y: number; viaKeyboard: boolean } | null>(null);
@@ -209,6 +222,8 @@ export function SeatMapCanvas({ layout, grid, statuses, revision, selected, pend
       const since = dataArrivedAt ?? t0;
       m.seats = layout.order.length;
       m.firstDrawMs = Math.round((t1 - since) * 10) / 10;
+      m.firstDrawCallMs = Math.round((t1 - t0) * 10) / 10;
+      m.renderToDrawMs = Math.round((t1 - mountedAt.current) * 10) / 10;
       performance.mark('seatmap:first-draw');
     }
   }, [layout, grid, dataArrivedAt]);
@@ -250,8 +265,12 @@ export function SeatMapCanvas({ layout, grid, statuses, revision, selected, pend
       canvas.height = Math.round(h * dpr);
       canvas.style.width = `${w}px`;
       canvas.style.height = `${h}px`;
-      if (!viewRef.current) resetView();
-      else draw();
+      // The first size fits the map and draws at once (no frame wait): this is the first paint.
+      if (!viewRef.current) {
+        resetView();
+        cancelAnimationFrame(frameRef.current);
+      }
+      draw();
     };
     resize();
     if (typeof ResizeObserver === 'undefined') return;
@@ -259,6 +278,11 @@ export function SeatMapCanvas({ layout, grid, statuses, revision, selected, pend
     ro.observe(wrap);
     return () => ro.disconnect();
   }, [resetView, draw]);
+
+  // A new layout (another event, or the loader refetched it) is measured again.
+  useEffect(() => {
+    firstDrawDone.current = false;
+  }, [layout]);
 
   // New statuses or selection: redraw on the next frame.
   useEffect(() => schedule(), [revision, selected, pending, schedule]);

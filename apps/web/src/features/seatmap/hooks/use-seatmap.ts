@@ -7,9 +7,12 @@ import { LiveAvailability } from './live-availability';
 /** Layout + spatial index, built once per seat map. */
 export function useSeatLayout(map: SeatMap) {
   return useMemo(() => {
+    const t0 = performance.now();
     const layout = buildLayout(map);
     // ~3 seats per cell side: a point query touches a few dozen seats at most.
     const grid = new SpatialGrid(layout.xs, layout.ys, layout.order, layout.bounds, (layout.seatRadius / 0.4) * 3);
+    const layoutMs = Math.round((performance.now() - t0) * 10) / 10;
+    if (typeof window !== 'undefined') window.__seatmapMetrics = { seats: layout.order.length, firstDrawMs: -1, layoutMs, drawMs: [] };
     return { layout, grid };
   }, [map]);
 }
