@@ -380,7 +380,8 @@ describe('admin events', () => {
     expect(res.body.availability.total).toBe(20_000);
     const { rows } = await ctx.db.query('SELECT count(DISTINCT seat_index)::int AS n, max(seat_index) AS hi FROM event_seats WHERE event_id = $1', [res.body.id]);
     expect(rows[0]).toEqual({ n: 20_000, hi: 19_999 });
-    expect(ms).toBeLessThan(5_000);
+    // Generous for a loaded shared CI box; 20,000 single-row INSERT round trips would take far longer.
+    expect(ms).toBeLessThan(8_000);
   });
 
   it('when the venue does not exist or the body is invalid, then 400 problem+json and nothing is stored', async () => {
