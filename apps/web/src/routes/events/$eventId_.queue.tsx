@@ -49,7 +49,8 @@ function WaitingRoomPage() {
     }
     forgetStartPosition(event.id);
     toast('info', 'You left the waiting room.');
-    void navigate({ to: '/events/$eventId', params: { eventId: event.id } });
+    // Home, not the event page: that page sends a non-admitted fan straight back here.
+    void navigate({ to: '/' });
   }
 
   return <WaitingRoomView event={event} state={state} onRejoin={rejoin} onLeave={leave} />;

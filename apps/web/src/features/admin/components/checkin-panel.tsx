@@ -14,7 +14,7 @@ type Verdict =
   | { kind: 'error'; message: string };
 
 const STYLE: Record<Verdict['kind'], string> = {
-  valid: 'bg-emerald-600 text-white',
+  valid: 'bg-emerald-700 text-white',
   used: 'bg-amber-400 text-amber-950',
   void: 'bg-red-700 text-white',
   forged: 'bg-red-700 text-white',

@@ -85,9 +85,9 @@ export function EventDashboard({ event, initial }: { event: Event; initial: Even
         <Tile label="Revenue" value={formatMoney(stats.revenueCents, event.currency)} testId="stat-revenue" hint={stats.ordersCompleted !== undefined ? `${stats.ordersCompleted} completed orders` : undefined} />
         <Tile label="Sold" value={stats.sold.toLocaleString()} testId="stat-sold-tile" hint={`of ${(stats.sold + stats.held + stats.available).toLocaleString()} seats`} />
         <Tile label="In the queue" value={stats.queueLength.toLocaleString()} testId="stat-queue" hint={event.highDemand ? 'waiting now' : 'no waiting room'} />
-        <Tile label="Shopping now" value={stats.admitted.toLocaleString()} testId="stat-admitted" hint={stats.maxConcurrentShoppers ? `cap ${stats.maxConcurrentShoppers.toLocaleString()}` : undefined} />
-        <Tile label="Admission rate" value={`${stats.admissionRatePerMinute.toLocaleString()}/min`} testId="stat-rate" />
-        <Tile label="Average wait" value={formatWait(stats.averageWaitSeconds)} testId="stat-wait" />
+        <Tile label="Shopping now" value={stats.admitted.toLocaleString()} testId="stat-admitted" hint={event.highDemand ? (stats.maxConcurrentShoppers ? `admitted, cap ${stats.maxConcurrentShoppers.toLocaleString()}` : 'admitted') : 'no waiting room'} />
+        <Tile label="Admission rate" value={`${stats.admissionRatePerMinute.toLocaleString()}/min`} testId="stat-rate" hint={event.highDemand ? 'from the queue to the seats' : 'used if the waiting room is on'} />
+        <Tile label="Average wait" value={formatWait(stats.averageWaitSeconds)} testId="stat-wait" hint={event.highDemand ? 'of recent admissions' : undefined} />
       </dl>
       {event.highDemand && event.status !== 'cancelled' && (
         <QueueControls eventId={event.id} rate={stats.admissionRatePerMinute} cap={stats.maxConcurrentShoppers} onSaved={refresh} />

@@ -88,21 +88,29 @@ export function VenueEditor({ venue, onSubmit, onCancel }: VenueEditorProps) {
         </section>
       </div>
 
-      <div className="flex flex-col gap-4 lg:sticky lg:top-20 lg:self-start">
+      {/* On phones the preview comes first and the buttons last; on wide screens both stay in view beside the form. */}
+      <div className="order-first flex flex-col gap-4 lg:sticky lg:top-20 lg:order-none lg:self-start">
         <Card className="p-4">
           <h2 className="mb-3 text-base font-semibold">Preview</h2>
           <VenuePreview seats={seats} tiers={tiers} />
         </Card>
-        <div className="flex flex-wrap justify-end gap-2">
-          <Button variant="secondary" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={busy}>
-            {venue ? 'Save venue' : 'Create venue'}
-          </Button>
-        </div>
+        <FormButtons className="hidden lg:flex" busy={busy} label={venue ? 'Save venue' : 'Create venue'} onCancel={onCancel} />
       </div>
+      <FormButtons className="flex lg:hidden" busy={busy} label={venue ? 'Save venue' : 'Create venue'} onCancel={onCancel} />
     </form>
+  );
+}
+
+function FormButtons({ className, busy, label, onCancel }: { className: string; busy: boolean; label: string; onCancel: () => void }) {
+  return (
+    <div className={`${className} flex-wrap justify-end gap-2`}>
+      <Button variant="secondary" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" loading={busy}>
+        {label}
+      </Button>
+    </div>
   );
 }
 

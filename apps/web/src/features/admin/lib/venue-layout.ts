@@ -64,7 +64,7 @@ export function blockRows(rows: number, seats: number): DraftRow[] {
 
 /** A new section placed below the existing ones. */
 export function newSection(existing: DraftSection[], tier = 1): DraftSection {
-  const bottom = existing.reduce((m, s) => Math.max(m, s.y + (s.rows.length + 1) * SEAT_PITCH), 0);
+  const bottom = existing.reduce((m, s) => Math.max(m, s.y + (s.rows.length + 1 + (s.curved ? CURVE_DEPTH_ROWS : 0)) * SEAT_PITCH), 0);
   return {
     key: newKey('section'),
     name: `Section ${existing.length + 1}`,
@@ -85,9 +85,13 @@ export function emptyDraft(): DraftVenue {
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
+/** How many rows deep the middle of a curved row sags below its ends. */
+export const CURVE_DEPTH_ROWS = 2;
+
 /**
  * Seat positions of a generated section: rows stacked downwards, each row centred on the widest
- * one; when curved, the row's ends bend downwards (a parabola) so seats face a stage above.
+ * one; when curved, each row is a parabola whose ends rise towards a stage above the section
+ * (the middle sags by CURVE_DEPTH_ROWS rows), so coordinates never go above the section's top.
  */
 export function generateSeats(s: DraftSection): KeptSeats[] {
   const widest = Math.max(1, ...s.rows.map((r) => r.seats));
@@ -96,7 +100,7 @@ export function generateSeats(s: DraftSection): KeptSeats[] {
     const offset = ((widest - n) / 2) * SEAT_PITCH;
     return Array.from({ length: n }, (_, i) => {
       const t = n > 1 ? (i - (n - 1) / 2) / ((widest - 1) / 2 || 1) : 0;
-      const bend = s.curved ? t * t * SEAT_PITCH * 2 : 0;
+      const bend = s.curved ? (1 - t * t) * SEAT_PITCH * CURVE_DEPTH_ROWS : 0;
       return { number: String(i + 1), x: round(s.x + offset + i * SEAT_PITCH), y: round(s.y + r * SEAT_PITCH + bend) };
     });
   });

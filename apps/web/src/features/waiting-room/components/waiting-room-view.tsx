@@ -16,9 +16,9 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-function Fairness({ beforeSale }: { beforeSale: boolean }) {
+function Fairness() {
   return (
-    <details className="rounded-lg bg-slate-50 p-4 text-sm text-slate-700 ring-1 ring-slate-200" open={beforeSale}>
+    <details className="rounded-lg bg-slate-50 p-4 text-sm text-slate-700 ring-1 ring-slate-200" open>
       <summary className="cursor-pointer font-medium text-slate-900">How the queue is fair</summary>
       <ul className="mt-2 list-disc space-y-1 pl-5">
         <li>Everyone who arrives before the sale opens gets a random place when it opens, so there is no advantage in refreshing or arriving at the last second.</li>
@@ -140,7 +140,7 @@ export function WaitingRoomView({ event, state, onRejoin, onLeave }: { event: Ev
         </div>
         <p className="mt-6 text-center text-sm text-slate-600">When it is your turn this page takes you to the seat map by itself. There is no need to refresh.</p>
         <div className="mt-6">
-          <Fairness beforeSale={beforeSale} />
+          <Fairness />
         </div>
         <div className="mt-6 text-center">
           <Button variant="ghost" onClick={onLeave}>
