@@ -202,12 +202,26 @@ async function main() {
     healthLat.sort((a, b) => a - b);
     seqAgent.destroy();
 
+    // 4b. Capacity: closed loop, 32 clients polling back to back for 8 s.
+    const capLat: number[] = [];
+    const capEnd = performance.now() + 8000;
+    await Promise.all(Array.from({ length: 32 }, async (_, c) => {
+      for (let i = c; performance.now() < capEnd; i += 32) {
+        const s = performance.now();
+        await request(agent, port, 'GET', `/api/v1/events/${eventId}/queue`, cookies[i % cookies.length]);
+        capLat.push(performance.now() - s);
+      }
+    }));
+    capLat.sort((a, b) => a - b);
+    await sleep(1000);
+
     // 4. Status polls, open loop at POLL_RATE for POLL_SECONDS (first 2 s are warm-up).
     const lat: number[] = [];
     let errors = 0;
     let sent = 0;
     let inflight = 0;
     let maxInflight = 0;
+    let saturated = false;
     const pollStart = performance.now();
     const warmupEnd = pollStart + 2000;
     let measuredDone = 0;
@@ -219,7 +233,9 @@ async function main() {
           const wait = setInterval(() => { if (inflight === 0) { clearInterval(wait); resolve(); } }, 10);
           return;
         }
-        const due = Math.floor((elapsed / 1000) * POLL_RATE);
+        // A backlog this deep means the instance is saturated: stop adding to it (reported as saturated).
+        if (inflight > 4 * POLL_RATE) saturated = true;
+        const due = saturated ? sent : Math.floor((elapsed / 1000) * POLL_RATE);
         while (sent < due) {
           const cookie = cookies[sent % cookies.length]!;
           sent++;
@@ -267,11 +283,13 @@ async function main() {
 
     const joinSorted = [...joinLat].sort((a, b) => a - b);
     const result = {
+      loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
       machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`,
       redis: (await depsA.redis.info('server')).match(/redis_version:(\S+)/)?.[1],
       queued: queueLength,
       bulkJoin: { sessions: bulk.length, seconds: ms(bulkSeconds), perSecond: Math.round(bulk.length / bulkSeconds) },
       httpJoin: { sessions: S, seconds: ms(httpJoinSeconds), perSecond: Math.round(S / httpJoinSeconds), p50ms: ms(pct(joinSorted, 50)), p99ms: ms(pct(joinSorted, 99)) },
+      closedLoop32: { perSecond: Math.round(capLat.length / 8), p50ms: ms(pct(capLat, 50)), p99ms: ms(pct(capLat, 99)) },
       sequentialPoll: { p50ms: ms(pct(seqLat, 50)), p99ms: ms(pct(seqLat, 99)), healthP50ms: ms(pct(healthLat, 50)) },
       statusPolls: {
         targetPerSecond: POLL_RATE,
@@ -280,6 +298,8 @@ async function main() {
         achievedPerSecond: Math.round(measuredDone / pollWindow),
         errors,
         maxInflight,
+        saturated,
+        sent,
         p50ms: ms(pct(lat, 50)),
         p90ms: ms(pct(lat, 90)),
         p99ms: ms(pct(lat, 99)),
