@@ -22,6 +22,18 @@ const AVAIL_SECONDS = Number(process.env.AVAIL_SECONDS ?? 10);
 const AVAIL_CONNECTIONS = Number(process.env.AVAIL_CONNECTIONS ?? 50);
 const SEATS = Number(process.env.SEATS ?? 20000);
 const AVAIL_THREADS = Number(process.env.AVAIL_THREADS ?? 2);
+// Optional: the API's process id, to report its CPU time per request (a figure that does not depend on
+// how busy the rest of the machine is, unlike latency and req/s on a shared box).
+const API_PID = process.env.API_PID ? Number(process.env.API_PID) : null;
+
+/** CPU time (user + system, ms) used so far by the API process, or null. */
+async function apiCpuMs() {
+  if (!API_PID) return null;
+  const { readFile } = await import('node:fs/promises');
+  const stat = (await readFile(`/proc/${API_PID}/stat`, 'utf8')).split(') ')[1].split(' ');
+  const ticks = Number(stat[11]) + Number(stat[12]); // utime, stime (fields 14, 15)
+  return (ticks * 1000) / 100; // USER_HZ = 100 on Linux
+}
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: AVAIL_CONNECTIONS + 5 });
 
@@ -118,7 +130,9 @@ async function benchHolds(eventId, seatIds, cookie) {
   const holdMs = [];
   const releaseMs = [];
   const warmup = Math.min(200, HOLD_ITERATIONS);
+  let cpu0 = null;
   for (let i = 0; i < warmup + HOLD_ITERATIONS; i++) {
+    if (i === warmup) cpu0 = await apiCpuMs();
     const seat = seatIds[(i * 7919) % seatIds.length];
     const t0 = now();
     const h = await call('POST', `/api/v1/events/${eventId}/holds`, { cookie, body: { seatIds: [seat] } });
@@ -133,7 +147,12 @@ async function benchHolds(eventId, seatIds, cookie) {
       releaseMs.push(t2 - t1);
     }
   }
-  return { hold: summary(holdMs), release: summary(releaseMs) };
+  const cpu1 = await apiCpuMs();
+  return {
+    hold: summary(holdMs),
+    release: summary(releaseMs),
+    ...(cpu0 !== null ? { apiCpuMsPerHoldPlusRelease: +((cpu1 - cpu0) / HOLD_ITERATIONS).toFixed(3) } : {}),
+  };
 }
 
 /** Load loop of one worker thread: `connections` keep-alive connections GETting `path` until `end`. */
@@ -177,6 +196,7 @@ async function benchAvailability(eventId) {
   // warm up
   await Promise.all(Array.from({ length: AVAIL_CONNECTIONS }, () => call('GET', path)));
   const end = Date.now() + AVAIL_SECONDS * 1000;
+  const cpu0 = await apiCpuMs();
   const started = now();
   const per = Math.ceil(AVAIL_CONNECTIONS / AVAIL_THREADS);
   const parts = await Promise.all(
@@ -191,6 +211,7 @@ async function benchAvailability(eventId) {
     ),
   );
   const seconds = (now() - started) / 1000;
+  const cpu1 = await apiCpuMs();
   const lat = parts.flatMap((p) => p.lat);
   const bytes = parts.reduce((s, p) => s + p.bytes, 0);
   return {
@@ -203,6 +224,12 @@ async function benchAvailability(eventId) {
     latencyMs: summary(lat),
     bytesPerResponse: Math.round(bytes / lat.length),
     errors: parts.reduce((s, p) => s + p.errors, 0),
+    ...(cpu0 !== null
+      ? {
+          apiCpuMsPerRequest: +((cpu1 - cpu0) / lat.length).toFixed(3),
+          apiCpuBoundReqPerSecPerCore: Math.round(lat.length / ((cpu1 - cpu0) / 1000)),
+        }
+      : {}),
     etag,
     ifNoneMatchStatus: notModified.status,
     notModifiedBytes: notModified.bytes,

@@ -7,6 +7,14 @@ export type SeatChange = [index: number, status: StatusChar];
 
 const STATUS_CHAR: Record<string, StatusChar> = { available: 'a', held: 'h', sold: 's' };
 
+/**
+ * A named (prepared) statement for the hot paths: PostgreSQL parses and plans it once per
+ * connection, and the SQL text is not sent again on every call.
+ */
+function named(name: string, text: string, values: unknown[]): { name: string; text: string; values: unknown[] } {
+  return { name, text, values };
+}
+
 /** A seat row as the layout (seat map, best available) needs it. */
 export interface LayoutSeatRow {
   id: string;
@@ -30,7 +38,7 @@ export interface LayoutSectionRow {
 
 /** The event's layout version, or null when the event does not exist. */
 export async function findLayoutVersion(db: Queryable, eventId: string): Promise<number | null> {
-  const { rows } = await db.query<{ layout_version: number }>('SELECT layout_version FROM events WHERE id = $1', [eventId]);
+  const { rows } = await db.query<{ layout_version: number }>(named('inv_layout_version', 'SELECT layout_version FROM events WHERE id = $1', [eventId]));
   return rows[0]?.layout_version ?? null;
 }
 
@@ -126,7 +134,7 @@ export interface HoldLocks {
  * this can never deadlock anyway.
  */
 export async function lockForHold(tx: Queryable, eventId: string, userId: string, seatIds: string[]): Promise<HoldLocks> {
-  const { rows } = await tx.query(
+  const { rows } = await tx.query(named('inv_lock_for_hold', 
     `WITH prev AS (
        SELECT id, created_at FROM holds WHERE event_id = $2 AND user_id = $3 AND status = 'active' FOR UPDATE NOWAIT
      ), ctx AS (
@@ -143,7 +151,7 @@ export async function lockForHold(tx: Queryable, eventId: string, userId: string
      )
      SELECT ctx.*, seats.* FROM ctx LEFT JOIN seats ON true`,
     [seatIds, eventId, userId],
-  );
+  ));
   const r0 = rows[0];
   return {
     prevHold: r0.prev_id ? { id: r0.prev_id, createdAt: r0.prev_created_at } : null,
@@ -167,7 +175,7 @@ export async function lockForHold(tx: Queryable, eventId: string, userId: string
 
 /** Which of these hold ids are active holds, and whose. */
 export async function findActiveHoldOwners(db: Queryable, holdIds: string[]): Promise<Map<string, { userId: string; eventId: string }>> {
-  const { rows } = await db.query(`SELECT id, user_id, event_id FROM holds WHERE id = ANY($1::uuid[]) AND status = 'active'`, [holdIds]);
+  const { rows } = await db.query(named('inv_active_hold_owners', `SELECT id, user_id, event_id FROM holds WHERE id = ANY($1::uuid[]) AND status = 'active'`, [holdIds]));
   return new Map(rows.map((r) => [r.id as string, { userId: r.user_id as string, eventId: r.event_id as string }]));
 }
 
@@ -184,7 +192,7 @@ export interface ReleasedSeat {
  * seat that checkout already sold is never touched.
  */
 export async function releaseHoldSeats(tx: Queryable, holdIds: string[]): Promise<ReleasedSeat[]> {
-  const { rows } = await tx.query(
+  const { rows } = await tx.query(named('inv_release_hold_seats', 
     `WITH old AS (
        SELECT id, hold_id FROM event_seats WHERE hold_id = ANY($1::uuid[]) AND status = 'held' FOR UPDATE
      )
@@ -192,16 +200,16 @@ export async function releaseHoldSeats(tx: Queryable, holdIds: string[]): Promis
        FROM old WHERE s.id = old.id AND s.status = 'held' AND s.hold_id = old.hold_id
      RETURNING s.id, s.seat_index, s.event_id, old.hold_id`,
     [holdIds],
-  );
+  ));
   return rows.map((r) => ({ id: r.id, index: r.seat_index, eventId: r.event_id, holdId: r.hold_id }));
 }
 
 /** End holds with a final status (released, replaced, expired). */
 export async function endHolds(tx: Queryable, holdIds: string[], status: 'released' | 'replaced' | 'expired'): Promise<{ id: string; createdAt: Date }[]> {
-  const { rows } = await tx.query(
+  const { rows } = await tx.query(named('inv_end_holds', 
     `UPDATE holds SET status = $2, ended_at = now() WHERE id = ANY($1::uuid[]) AND status = 'active' RETURNING id, created_at`,
     [holdIds, status],
-  );
+  ));
   return rows.map((r) => ({ id: r.id, createdAt: r.created_at }));
 }
 
@@ -213,7 +221,7 @@ export async function insertHoldAndMarkSeats(
   tx: Queryable,
   h: { id: string; eventId: string; userId: string; sessionId: string | null; ttlSeconds: number; seatIds: string[] },
 ): Promise<{ expiresAt: Date; marked: number }> {
-  const { rows } = await tx.query(
+  const { rows } = await tx.query(named('inv_insert_hold', 
     `WITH h AS (
        INSERT INTO holds (id, event_id, user_id, session_id, expires_at)
        VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
@@ -225,7 +233,7 @@ export async function insertHoldAndMarkSeats(
      )
      SELECT (SELECT expires_at FROM h) AS expires_at, (SELECT count(*) FROM s) AS marked`,
     [h.id, h.eventId, h.userId, h.sessionId, h.ttlSeconds, h.seatIds],
-  );
+  ));
   return { expiresAt: rows[0].expires_at, marked: rows[0].marked };
 }
 
@@ -241,7 +249,7 @@ export interface HoldRow {
 
 /** The user's active, unexpired hold (on one event when given), with its seats. */
 export async function findCurrentHold(db: Queryable, userId: string, eventId?: string): Promise<HoldRow | null> {
-  const { rows } = await db.query(
+  const { rows } = await db.query(named('inv_current_hold', 
     `SELECT h.id, h.event_id, h.user_id, h.expires_at, e.currency,
             s.id AS seat_id, s.seat_index, sec.name AS section, s.row_label, s.number, sec.price_cents
        FROM holds h JOIN events e ON e.id = h.event_id
@@ -251,7 +259,7 @@ export async function findCurrentHold(db: Queryable, userId: string, eventId?: s
                        AND ($2::uuid IS NULL OR event_id = $2) ORDER BY created_at DESC LIMIT 1)
       ORDER BY s.seat_index`,
     [userId, eventId ?? null],
-  );
+  ));
   if (!rows.length) return null;
   const r0 = rows[0];
   return {
@@ -268,10 +276,10 @@ export async function findCurrentHold(db: Queryable, userId: string, eventId?: s
 
 /** The user's own active hold, row-locked (waits for a checkout that holds it); null when not theirs or not active. */
 export async function lockOwnActiveHold(tx: Queryable, holdId: string, userId: string): Promise<{ id: string; eventId: string; createdAt: Date } | null> {
-  const { rows } = await tx.query(`SELECT id, event_id, created_at FROM holds WHERE id = $1 AND user_id = $2 AND status = 'active' FOR UPDATE`, [
+  const { rows } = await tx.query(named('inv_lock_own_hold', `SELECT id, event_id, created_at FROM holds WHERE id = $1 AND user_id = $2 AND status = 'active' FOR UPDATE`, [
     holdId,
     userId,
-  ]);
+  ]));
   return rows[0] ? { id: rows[0].id, eventId: rows[0].event_id, createdAt: rows[0].created_at } : null;
 }
 
@@ -280,13 +288,13 @@ export async function lockOwnActiveHold(tx: Queryable, holdId: string, userId: s
  * and skips a hold that checkout is converting right now.
  */
 export async function lockExpiredHolds(tx: Queryable, limit: number): Promise<{ id: string; eventId: string; createdAt: Date }[]> {
-  const { rows } = await tx.query(
+  const { rows } = await tx.query(named('inv_lock_expired_holds', 
     `SELECT id, event_id, created_at FROM holds
       WHERE status = 'active' AND expires_at < now()
       ORDER BY expires_at LIMIT $1
         FOR UPDATE SKIP LOCKED`,
     [limit],
-  );
+  ));
   return rows.map((r) => ({ id: r.id, eventId: r.event_id, createdAt: r.created_at }));
 }
 
