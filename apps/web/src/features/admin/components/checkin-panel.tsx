@@ -8,7 +8,7 @@ import { CameraScanner, barcodeScanningSupported } from './camera-scanner';
 /** The verdict shown for the last scanned code. */
 type Verdict =
   | { kind: 'valid'; result: CheckinResult }
-  | { kind: 'used'; message: string; at: string }
+  | { kind: 'used'; message: string; checkedInAt: string | null; scannedAt: string }
   | { kind: 'void'; message: string }
   | { kind: 'forged'; message: string }
   | { kind: 'error'; message: string };
@@ -38,6 +38,8 @@ export function CheckinPanel() {
   const [camera, setCamera] = useState(false);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const last = useRef<{ code: string; at: number } | null>(null);
+  // The 409 answer does not say when the ticket was used; remember the check-ins made on this device.
+  const seenHere = useRef(new Map<string, string>());
 
   async function verify(raw: string) {
     const parsed = CheckinInput.safeParse({ code: raw });
@@ -48,9 +50,11 @@ export function CheckinPanel() {
     setInputError(undefined);
     setBusy(true);
     try {
-      setVerdict({ kind: 'valid', result: await checkIn(parsed.data.code) });
+      const result = await checkIn(parsed.data.code);
+      seenHere.current.set(parsed.data.code, result.checkedInAt);
+      setVerdict({ kind: 'valid', result });
     } catch (e) {
-      if (isProblem(e, 'ticket_already_used')) setVerdict({ kind: 'used', message: errorMessage(e), at: new Date().toLocaleTimeString() });
+      if (isProblem(e, 'ticket_already_used')) setVerdict({ kind: 'used', message: errorMessage(e), checkedInAt: seenHere.current.get(parsed.data.code) ?? null, scannedAt: new Date().toLocaleTimeString() });
       else if (isProblem(e, 'ticket_forged')) setVerdict({ kind: 'forged', message: errorMessage(e) });
       else if (isProblem(e, 'ticket_void')) setVerdict({ kind: 'void', message: errorMessage(e) });
       else setVerdict({ kind: 'error', message: errorMessage(e) });
@@ -99,7 +103,7 @@ export function CheckinPanel() {
             }}
             aria-invalid={inputError ? true : undefined}
             aria-describedby={inputError ? 'checkin-code-err' : 'checkin-code-hint'}
-            placeholder="Paste or type the code printed under the QR"
+            placeholder="Paste or type the ticket code"
             className="block w-full break-all rounded-lg border-0 px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-inset focus:ring-brand-600 aria-[invalid=true]:ring-red-500"
           />
           {inputError ? (
@@ -140,7 +144,11 @@ export function CheckinPanel() {
             )}
             {verdict.kind === 'used' && (
               <p className="mt-3 text-lg">
-                {verdict.message} <span className="block text-sm">Scanned again at {verdict.at}.</span>
+                {verdict.message}{' '}
+                <span className="block text-base font-semibold">
+                  {verdict.checkedInAt ? `Checked in at ${new Date(verdict.checkedInAt).toLocaleTimeString()} on this device.` : 'It was checked in earlier (at another door or before this page was opened).'}
+                </span>
+                <span className="block text-sm">Scanned again at {verdict.scannedAt}.</span>
               </p>
             )}
             {(verdict.kind === 'forged' || verdict.kind === 'void' || verdict.kind === 'error') && <p className="mt-3 text-lg">{verdict.message}</p>}

@@ -27,7 +27,7 @@ export function EventTable({ events }: { events: EventSummary[] }) {
               <th scope="col" className="px-4 py-3">Event</th>
               <th scope="col" className="px-4 py-3">Starts</th>
               <th scope="col" className="px-4 py-3">Status</th>
-              <th scope="col" className="px-4 py-3 text-right">Sold</th>
+              <th scope="col" className="px-4 py-3 text-right" title="Sold and held seats of all seats">Taken</th>
               <th scope="col" className="px-4 py-3"><span className="sr-only">Actions</span></th>
             </tr>
           </thead>
