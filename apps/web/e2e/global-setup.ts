@@ -9,7 +9,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-// @ts-expect-error — plain ESM script without type declarations
 import { startStack } from '../../../scripts/stack.mjs';
 
 declare module 'vitest' {
@@ -74,7 +73,7 @@ async function buildWebIfStale(): Promise<string> {
 const apiRequire = createRequire(path.join(ROOT, 'apps/api/package.json'));
 
 async function dropDatabase(name: string): Promise<void> {
-  const { Client } = apiRequire('pg') as typeof import('pg');
+  const { Client } = apiRequire('pg') as { Client: new (o: { connectionString: string }) => { connect(): Promise<void>; query(sql: string): Promise<unknown>; end(): Promise<void> } };
   const c = new Client({ connectionString: PG_ADMIN_URL });
   await c.connect();
   try {
@@ -85,7 +84,8 @@ async function dropDatabase(name: string): Promise<void> {
 }
 
 async function deleteRedisKeys(prefix: string): Promise<void> {
-  const Redis = apiRequire('ioredis') as typeof import('ioredis').default;
+  type RedisLike = { connect(): Promise<void>; scan(c: string, ...args: (string | number)[]): Promise<[string, string[]]>; unlink(...keys: string[]): Promise<number>; disconnect(): void };
+  const Redis = apiRequire('ioredis') as new (url: string, o: object) => RedisLike;
   const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await r.connect();
   try {
