@@ -104,16 +104,21 @@ async function main() {
 
   const TYPECHECK = 'typecheck (pnpm -r --no-bail run typecheck)';
   const UNIT = 'package tests (pnpm -r --no-bail --workspace-concurrency=1 run test)';
+  const STACK = 'stack tests (node --test scripts/test/)';
   const BUILD = 'web production build (pnpm --filter @ticketing/web run build)';
   const E2E = 'web end-to-end tests (pnpm --filter @ticketing/web run e2e)';
   if (!installed) {
-    for (const name of [TYPECHECK, UNIT, BUILD, E2E]) notRun(name, 'install failed');
+    for (const name of [TYPECHECK, UNIT, STACK, BUILD, E2E]) notRun(name, 'install failed');
   } else {
     await step(TYPECHECK, () => pnpm(['-r', '--no-bail', 'run', 'typecheck'], { env: testEnv, timeoutMs: 15 * MIN }));
 
     if (servicesUp) {
       await step(UNIT, () => pnpm(['-r', '--no-bail', '--workspace-concurrency=1', 'run', 'test'], { env: testEnv, timeoutMs: 40 * MIN }));
     } else notRun(UNIT, 'PostgreSQL/Redis not available');
+
+    // The local stack itself: front door routing, round robin, SSE, shutdown (scripts/stack.mjs).
+    if (servicesUp) await step(STACK, () => run(process.execPath, ['--test', 'scripts/test/'], { env: testEnv, timeoutMs: 10 * MIN }));
+    else notRun(STACK, 'PostgreSQL/Redis not available');
 
     // The production build is checked too; the e2e tests serve apps/web/dist through startStack.
     let built = false;
