@@ -3,6 +3,7 @@ import { createTestContext, type TestContext } from '../../../test/context.js';
 import { createTestEvent } from '../../../test/factories.js';
 import { queueKeys } from './queue.scripts.js';
 import type { QueueService } from './queue.service.js';
+import { QueueStore } from './queue.store.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -166,6 +167,25 @@ describe('waiting room liveness', () => {
     expect(await live.redis.zrange(queueKeys(eventId).queue, 0, -1)).toEqual(['s:returns']);
     const metrics = await live.deps.metrics.registry.getSingleMetricAsString('queue_passed_over_total');
     expect(metrics).toMatch(new RegExp(`queue_passed_over_total\\{event_id="${eventId}",instance="[^"]+"\\} 1$`, 'm'));
+  });
+
+  it('when a stale entry reaches the head before the sweep removes it, then the admission skips it in the same script', async () => {
+    const { eventId } = await createTestEvent(live.db, { highDemand: true, admissionRatePerMinute: 600, maxConcurrentShoppers: 10 });
+    const q = live.services.queue;
+    await q.join(eventId, { sessionId: 'stale-head' });
+    await q.join(eventId, { sessionId: 'fresh' });
+    for (let t = 0; t < 7; t++) {
+      await sleep(550);
+      await q.status(eventId, { sessionId: 'fresh' });
+    }
+    const store = new QueueStore(live.redis);
+    await store.seedSettings(eventId, 600, 10, 60);
+
+    const r = await store.admit(eventId, 3000, 900_000, 10, 0); // sweep disabled: only the head check can catch it
+
+    expect(r!.admitted.map((a) => a.member)).toEqual(['s:fresh']);
+    expect(r!.passedOver).toBe(1);
+    expect(await q.status(eventId, { sessionId: 'stale-head' })).toEqual({ status: 'expired' });
   });
 
   it('when a passed-over session joins again, then it gets a new place at the back', async () => {

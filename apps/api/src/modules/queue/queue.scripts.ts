@@ -213,28 +213,40 @@ if not tokens or not last then tokens = burst; last = now end
 local elapsed = math.max(0, now - last)
 tokens = math.min(burst, tokens + elapsed * rate / 60000)
 
--- 4. Admit the head of the queue: as many as the bucket and the free slots allow.
+-- 4. Admit the head of the queue: as many as the bucket and the free slots allow, in order,
+--    passing over any head entry whose liveness ran out (the sweep above is bounded).
 local active = redis.call('ZCARD', KEYS[3])
 local n = math.min(math.floor(tokens), cap - active, maxBatch)
-local out = {0, #stale, 0, 0, tonumber(redis.call('HGET', KEYS[7], 'admittedTotal') or '0')}
+local out = {0, 0, 0, 0, tonumber(redis.call('HGET', KEYS[7], 'admittedTotal') or '0')}
 local admittedCount = 0
+local passedHead = 0
 local waitSum = 0
-if n > 0 then
-  local heads = redis.call('ZRANGE', KEYS[1], 0, n - 1)
-  local untilMs = now + window
+local untilMs = now + window
+local rounds = 0
+while admittedCount < n and rounds < 10 do
+  rounds = rounds + 1
+  local heads = redis.call('ZRANGE', KEYS[1], 0, n - admittedCount - 1)
+  if #heads == 0 then break end
   for _, m in ipairs(heads) do
+    local seen = tonumber(redis.call('ZSCORE', KEYS[2], m) or '0')
     local joinedAt = tonumber(redis.call('HGET', KEYS[4], m) or now)
     redis.call('ZREM', KEYS[1], m)
     redis.call('ZREM', KEYS[2], m)
     redis.call('HDEL', KEYS[4], m)
-    redis.call('ZADD', KEYS[3], untilMs, m)
-    admittedCount = admittedCount + 1
-    waitSum = waitSum + (now - joinedAt)
-    out[#out + 1] = m
-    out[#out + 1] = now - joinedAt
+    if now - seen > grace then
+      redis.call('ZADD', KEYS[9], now, m)
+      passedHead = passedHead + 1
+    else
+      redis.call('ZADD', KEYS[3], untilMs, m)
+      admittedCount = admittedCount + 1
+      waitSum = waitSum + (now - joinedAt)
+      out[#out + 1] = m
+      out[#out + 1] = now - joinedAt
+    end
   end
-  tokens = tokens - admittedCount
 end
+tokens = tokens - admittedCount
+if passedHead > 0 then redis.call('HINCRBY', KEYS[7], 'passedOver', passedHead) end
 redis.call('HSET', KEYS[6], 'tokens', tostring(tokens), 'ts', now)
 if admittedCount > 0 then
   redis.call('HINCRBY', KEYS[7], 'admittedTotal', admittedCount)
@@ -268,6 +280,7 @@ else
 end
 
 out[1] = admittedCount
+out[2] = #stale + passedHead
 out[3] = qlen
 out[4] = redis.call('ZCARD', KEYS[3])
 return out

@@ -205,6 +205,36 @@ describe('waiting room: admission and enforcement', () => {
     expect((await first.get(`/api/v1/events/${eventId}/queue`)).body.status).toBe('not_in_queue');
   });
 
+  it('when the rate is fractional (30 a minute), then the token bucket admits one now, none right after, and one again two seconds later', async () => {
+    const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 30, maxConcurrentShoppers: 100 });
+    const q = ctx.services.queue;
+    for (let i = 0; i < 5; i++) await q.join(eventId, { sessionId: `f${i}` });
+
+    const first = await q.admitEvent(eventId);
+    const second = await q.admitEvent(eventId);
+    await new Promise((r) => setTimeout(r, 2100));
+    const third = await ctx.sibling().services.queue.admitEvent(eventId);
+
+    expect(first.members).toEqual(['s:f0']);
+    expect(second.members).toEqual([]);
+    expect(third.members).toEqual(['s:f1']);
+    expect(await queueMembers(eventId)).toEqual(['s:f2', 's:f3', 's:f4']);
+  });
+
+  it('when a measured admission rate is known, then the wait estimate uses it instead of the configured rate', async () => {
+    const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 60 });
+    const q = ctx.services.queue;
+    await q.join(eventId, { sessionId: 'm0' });
+    const configured = await q.join(eventId, { sessionId: 'm1' });
+    await ctx.redis.hset(queueKeys(eventId).stats, 'measuredRate', '6');
+
+    const measured = await q.status(eventId, { sessionId: 'm1' });
+
+    expect(configured.estimatedWaitSeconds).toBe(2); // position 2 at 60/min
+    expect(measured.estimatedWaitSeconds).toBe(20); // position 2 at 6/min
+    expect(measured.pollAfterSeconds).toBe(2);
+  });
+
   it('when the shopping window runs out, then the admission ends, the status says expired and the slot is reused', async () => {
     const short = ctx.sibling({ QUEUE_SHOPPING_WINDOW_SECONDS: '1' });
     const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 6000, maxConcurrentShoppers: 1 });
