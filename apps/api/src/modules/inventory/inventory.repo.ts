@@ -274,13 +274,39 @@ export async function findCurrentHold(db: Queryable, userId: string, eventId?: s
   };
 }
 
-/** The user's own active hold, row-locked (waits for a checkout that holds it); null when not theirs or not active. */
-export async function lockOwnActiveHold(tx: Queryable, holdId: string, userId: string): Promise<{ id: string; eventId: string; createdAt: Date } | null> {
-  const { rows } = await tx.query(named('inv_lock_own_hold', `SELECT id, event_id, created_at FROM holds WHERE id = $1 AND user_id = $2 AND status = 'active' FOR UPDATE`, [
-    holdId,
-    userId,
-  ]));
-  return rows[0] ? { id: rows[0].id, eventId: rows[0].event_id, createdAt: rows[0].created_at } : null;
+/**
+ * Release the user's own active hold in ONE statement (atomic without an explicit transaction):
+ * the hold row is updated first (waiting for a checkout or expiry that holds its lock, then
+ * re-checking `status = 'active'`), then its seats go back on sale — the same lock order as
+ * checkout and expiry. Null when the hold is not theirs, unknown, or no longer active.
+ */
+export async function releaseOwnHold(
+  db: Queryable,
+  holdId: string,
+  userId: string,
+): Promise<{ hold: { id: string; eventId: string; createdAt: Date }; seats: ReleasedSeat[] } | null> {
+  const { rows } = await db.query(
+    named(
+      'inv_release_own_hold',
+      `WITH h AS (
+         UPDATE holds SET status = 'released', ended_at = now()
+          WHERE id = $1 AND user_id = $2 AND status = 'active'
+         RETURNING id, event_id, created_at
+       ), s AS (
+         UPDATE event_seats es SET status = 'available', hold_id = NULL, holder_user_id = NULL, held_until = NULL, updated_at = now()
+           FROM h WHERE es.hold_id = h.id AND es.status = 'held'
+         RETURNING es.id, es.seat_index, es.event_id
+       )
+       SELECT h.id, h.event_id, h.created_at, s.id AS seat_id, s.seat_index FROM h LEFT JOIN s ON true`,
+      [holdId, userId],
+    ),
+  );
+  const r0 = rows[0];
+  if (!r0) return null;
+  return {
+    hold: { id: r0.id, eventId: r0.event_id, createdAt: r0.created_at },
+    seats: rows.filter((r) => r.seat_id).map((r) => ({ id: r.seat_id, index: r.seat_index, eventId: r.event_id, holdId: r.id })),
+  };
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   findCurrentHold,
   insertHoldAndMarkSeats,
   lockExpiredHolds,
-  lockOwnActiveHold,
+  releaseOwnHold,
   lockForHold,
   releaseHoldSeats,
   type HoldRow,
@@ -320,13 +320,7 @@ export class InventoryService {
 
   /** DELETE /holds/:holdId — own active hold only (others' → 404); seats free at once. */
   async releaseHold(userId: string, holdId: string): Promise<void> {
-    const result = await withTransaction(this.deps.db, async (tx) => {
-      const hold = await lockOwnActiveHold(tx, holdId, userId);
-      if (!hold) return null;
-      const seats = await releaseHoldSeats(tx, [hold.id]);
-      await endHolds(tx, [hold.id], 'released');
-      return { hold, seats };
-    });
+    const result = await releaseOwnHold(this.deps.db, holdId, userId);
     if (!result) throw new NotFoundError('Hold');
     const { hold, seats } = result;
     await this.afterRelease(hold.eventId, hold.id, seats);
