@@ -7,6 +7,7 @@ import { formatMoney } from '../../../lib/format';
 import { problemFieldErrors, zodFieldErrors } from '../../../lib/form-errors';
 import { fetchEventStats, updateQueueSettings } from '../api/admin-api';
 import { usePolling } from '../hooks/use-polling';
+import { friendlyErrors } from '../lib/messages';
 
 /** How often the dashboard refreshes while visible. */
 export const STATS_INTERVAL_MS = 3_000;
@@ -111,7 +112,7 @@ function QueueControls({ eventId, rate, cap, onSaved }: { eventId: string; rate:
     };
     const parsed = QueueSettingsInput.safeParse(body);
     if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error));
+      setErrors(friendlyErrors(zodFieldErrors(parsed.error)));
       return;
     }
     setErrors({});

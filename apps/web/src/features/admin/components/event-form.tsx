@@ -4,6 +4,7 @@ import { Button, Card, Input, Select } from '../../../components/ui';
 import { errorMessage } from '../../../lib/api-client';
 import { problemFieldErrors, zodFieldErrors } from '../../../lib/form-errors';
 import { isoToLocalInput, localInputToIso } from '../lib/datetime-local';
+import { friendlyErrors } from '../lib/messages';
 
 /** Form values (strings, as inputs hold them). */
 interface Values {
@@ -86,7 +87,7 @@ export function EventForm({ event, venues, queue, onSubmit, onCancel }: EventFor
     setFormError(null);
     const parsed = EventInput.safeParse(toBody(v));
     if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error));
+      setErrors(friendlyErrors(zodFieldErrors(parsed.error)));
       setFormError('Please fix the highlighted fields.');
       requestAnimationFrame(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
       return;
@@ -96,7 +97,7 @@ export function EventForm({ event, venues, queue, onSubmit, onCancel }: EventFor
     try {
       await onSubmit(parsed.data);
     } catch (err) {
-      setErrors(problemFieldErrors(err));
+      setErrors(friendlyErrors(problemFieldErrors(err)));
       setFormError(errorMessage(err));
     } finally {
       setBusy(false);

@@ -5,6 +5,7 @@ import { errorMessage } from '../../../lib/api-client';
 import { problemFieldErrors, zodFieldErrors } from '../../../lib/form-errors';
 import { blockRows, emptyDraft, fromVenue, newKey, newSection, previewSeats, rowLabel, tierColour, toVenueInput, type DraftSection, type DraftVenue } from '../lib/venue-layout';
 import { VenuePreview } from './venue-preview';
+import { friendlyErrors } from '../lib/messages';
 
 export interface VenueEditorProps {
   venue: Venue | null;
@@ -31,7 +32,7 @@ export function VenueEditor({ venue, onSubmit, onCancel }: VenueEditorProps) {
     setFormError(null);
     const parsed = VenueInput.safeParse(toVenueInput(draft));
     if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error));
+      setErrors(friendlyErrors(zodFieldErrors(parsed.error)));
       setFormError('Please fix the highlighted fields.');
       requestAnimationFrame(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
       return;
@@ -41,7 +42,7 @@ export function VenueEditor({ venue, onSubmit, onCancel }: VenueEditorProps) {
     try {
       await onSubmit(parsed.data);
     } catch (err) {
-      setErrors(problemFieldErrors(err));
+      setErrors(friendlyErrors(problemFieldErrors(err)));
       setFormError(errorMessage(err));
     } finally {
       setBusy(false);

@@ -14,7 +14,7 @@ export const Route = createFileRoute('/admin/events/$eventId')({
   gcTime: 0,
   component: EventDashboardPage,
   errorComponent: ({ error, reset }) => (
-    <ErrorState title={isProblem(error, 'not_found') ? 'Event not found' : 'Could not load this event'} message={errorMessage(error)} onRetry={reset}>
+    <ErrorState title={isProblem(error, 'not_found') ? 'Event not found' : 'Could not load this event'} message={errorMessage(error)} onRetry={isProblem(error, 'not_found') ? undefined : reset}>
       <Link to="/admin/events" className="font-medium text-red-900 underline">
         Back to events
       </Link>

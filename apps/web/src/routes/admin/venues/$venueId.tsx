@@ -9,7 +9,7 @@ export const Route = createFileRoute('/admin/venues/$venueId')({
   gcTime: 0,
   component: EditVenuePage,
   errorComponent: ({ error, reset }) => (
-    <ErrorState title={isProblem(error, 'not_found') ? 'Venue not found' : 'Could not load this venue'} message={errorMessage(error)} onRetry={reset}>
+    <ErrorState title={isProblem(error, 'not_found') ? 'Venue not found' : 'Could not load this venue'} message={errorMessage(error)} onRetry={isProblem(error, 'not_found') ? undefined : reset}>
       <Link to="/admin/venues" className="font-medium text-red-900 underline">
         Back to venues
       </Link>
