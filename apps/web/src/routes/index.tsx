@@ -2,6 +2,7 @@ import { createFileRoute, useNavigate } from '@tanstack/react-router';
 import { EmptyState, ErrorState } from '../components/ui';
 import { errorMessage } from '../lib/api-client';
 import { EventCard, EventSearchParams, Pagination, SearchFilters, fetchEvents, toListQuery, PAGE_SIZE } from '../features/events';
+import { usePageTitle } from '../lib/page-title';
 
 export const Route = createFileRoute('/')({
   validateSearch: EventSearchParams,
@@ -18,6 +19,7 @@ export const Route = createFileRoute('/')({
 
 function HomePage() {
   const search = Route.useSearch();
+  usePageTitle(search.q ? `Search: ${search.q}` : 'Find your seats');
   const data = Route.useLoaderData();
   const navigate = useNavigate({ from: '/' });
   const hasFilters = Boolean(search.q || search.category || search.city || search.from || search.to || search.maxPrice !== undefined);

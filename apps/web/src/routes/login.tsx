@@ -2,14 +2,15 @@ import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import { z } from 'zod';
 import { Card } from '../components/ui';
 import { LoginForm, safeRedirect } from '../features/auth';
+import { usePageTitle } from '../lib/page-title';
 
 export const Route = createFileRoute('/login')({
   validateSearch: z.object({ redirect: z.string().max(2000).optional().catch(undefined) }),
   component: LoginPage,
-  head: () => ({ meta: [{ title: 'Sign in — Seatwise' }] }),
 });
 
 function LoginPage() {
+  usePageTitle('Sign in');
   const { redirect } = Route.useSearch();
   const navigate = useNavigate();
   return (

@@ -2,6 +2,7 @@ import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import { z } from 'zod';
 import { Card } from '../components/ui';
 import { RegisterForm, safeRedirect } from '../features/auth';
+import { usePageTitle } from '../lib/page-title';
 
 export const Route = createFileRoute('/register')({
   validateSearch: z.object({ redirect: z.string().max(2000).optional().catch(undefined) }),
@@ -9,6 +10,7 @@ export const Route = createFileRoute('/register')({
 });
 
 function RegisterPage() {
+  usePageTitle('Create an account');
   const { redirect } = Route.useSearch();
   const navigate = useNavigate();
   return (

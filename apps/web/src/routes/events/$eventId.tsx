@@ -8,6 +8,7 @@ import { AvailabilityBadge, fetchEvent } from '../../features/events';
 import { SeatLegend, SeatList, SeatMapCanvas, STATUS, describeSeat, fetchAvailability, fetchSeatMap, useLiveAvailability, useSeatLayout, type LiveMode } from '../../features/seatmap';
 import { SelectionBar, SelectionPanel, fetchCurrentHold, selectionStore, useSelection } from '../../features/booking';
 import { useCurrentUser } from '../../features/auth';
+import { usePageTitle } from '../../lib/page-title';
 
 export const Route = createFileRoute('/events/$eventId')({
   validateSearch: z.object({ view: z.enum(['map', 'list']).optional().catch(undefined) }),
@@ -41,6 +42,7 @@ const MODE_LABEL: Record<LiveMode, string> = { connecting: 'Connecting…', live
 
 function EventPage() {
   const { event, seatmap, availability, hold, arrivedAt } = Route.useLoaderData();
+  usePageTitle(event.name);
   const { view = 'map' } = Route.useSearch();
   const navigate = useNavigate({ from: '/events/$eventId' });
   const user = useCurrentUser();
@@ -135,7 +137,10 @@ function EventPage() {
       )}
       {onSale && event.highDemand && (
         <p role="note" className="mb-4 rounded-lg bg-amber-50 px-4 py-3 text-amber-950 ring-1 ring-amber-300">
-          High-demand event: holding seats needs a place from the waiting room.
+          High-demand event: holding seats needs a place from the waiting room.{' '}
+          <Link to="/events/$eventId/queue" params={{ eventId: event.id }} className="font-medium underline">
+            Join the waiting room
+          </Link>
         </p>
       )}
 
@@ -192,7 +197,7 @@ function EventPage() {
               indexOf={indexOf}
               onSeatsGone={(ids) => live.markTaken(ids.map(indexOf))}
               onNeedLogin={() => void navigate({ to: '/login', search: { redirect: `/events/${event.id}` } })}
-              onNeedQueue={() => window.location.assign(`/events/${event.id}/queue`)}
+              onNeedQueue={() => void navigate({ to: '/events/$eventId/queue', params: { eventId: event.id } })}
               onCheckout={() => void navigate({ to: '/events/$eventId/checkout', params: { eventId: event.id } })}
             />
           </Card>

@@ -484,7 +484,7 @@ export function SeatMapCanvas({ layout, grid, statuses, revision, selected, pend
   const { w } = sizeRef.current;
 
   return (
-    <div ref={wrapRef} className={cx('relative overflow-hidden rounded-xl bg-white ring-1 ring-slate-200', className)}>
+    <div ref={wrapRef} className={cx('relative overflow-hidden rounded-xl bg-white ring-1 ring-slate-200 has-[canvas:focus-visible]:ring-3 has-[canvas:focus-visible]:ring-brand-500', className)}>
       <canvas
         ref={canvasRef}
         tabIndex={0}

@@ -3,6 +3,7 @@ import { ErrorState, toast } from '../../../components/ui';
 import { errorMessage, isProblem } from '../../../lib/api-client';
 import { formatDateTime, formatMoney } from '../../../lib/format';
 import { CancelOrderButton, OrderStatusBadge, TicketCard, fetchOrder } from '../../../features/orders';
+import { usePageTitle } from '../../../lib/page-title';
 
 export const Route = createFileRoute('/_authed/orders/$orderId')({
   loader: ({ params, abortController }) => fetchOrder(params.orderId, abortController.signal),
@@ -20,6 +21,7 @@ export const Route = createFileRoute('/_authed/orders/$orderId')({
 
 function OrderPage() {
   const order = Route.useLoaderData();
+  usePageTitle(`Order: ${order.event?.name ?? 'tickets'}`);
   const router = useRouter();
   const name = order.event?.name ?? 'Your event';
   const active = order.status === 'completed';

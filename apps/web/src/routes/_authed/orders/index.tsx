@@ -5,6 +5,7 @@ import { errorMessage } from '../../../lib/api-client';
 import { formatDateTime, formatMoney } from '../../../lib/format';
 import { OrderStatusBadge, fetchOrders } from '../../../features/orders';
 import { Pagination } from '../../../features/events';
+import { usePageTitle } from '../../../lib/page-title';
 
 export const Route = createFileRoute('/_authed/orders/')({
   validateSearch: z.object({ page: z.coerce.number().int().min(1).optional().catch(undefined) }),
@@ -19,6 +20,7 @@ export const Route = createFileRoute('/_authed/orders/')({
 });
 
 function OrdersPage() {
+  usePageTitle('My orders');
   const data = Route.useLoaderData();
   const navigate = useNavigate({ from: '/orders/' });
   return (

@@ -8,6 +8,7 @@ import { formatDateTime, formatMoney } from '../../../../lib/format';
 import { fetchEvent } from '../../../../features/events';
 import { fetchCurrentHold, selectionStore } from '../../../../features/booking';
 import { CardForm, attemptKey, forgetAttemptKey, renewAttemptKey, submitCheckout } from '../../../../features/checkout';
+import { usePageTitle } from '../../../../lib/page-title';
 
 export const Route = createFileRoute('/_authed/events/$eventId/checkout')({
   loader: async ({ params, abortController }) => {
@@ -36,6 +37,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function CheckoutPage() {
   const { event, hold } = Route.useLoaderData();
+  usePageTitle(`Checkout: ${event.name}`);
   const navigate = useNavigate();
   const [submitting, setSubmitting] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
