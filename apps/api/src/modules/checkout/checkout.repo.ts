@@ -65,39 +65,6 @@ export async function lockHold(tx: Queryable, holdId: string): Promise<LockedHol
   return r ? { id: r.id, eventId: r.event_id, userId: r.user_id, status: r.status, expiresAt: r.expires_at, expired: r.expired } : null;
 }
 
-export interface HeldSeat {
-  id: string;
-  index: number;
-  priceCents: number;
-}
-
-/** Seats currently held by the hold, with their prices. */
-export async function heldSeats(tx: Queryable, holdId: string): Promise<HeldSeat[]> {
-  const { rows } = await tx.query(
-    `SELECT s.id, s.seat_index, sec.price_cents
-       FROM event_seats s JOIN event_sections sec ON sec.id = s.section_id
-      WHERE s.hold_id = $1 AND s.status = 'held'
-      ORDER BY s.seat_index`,
-    [holdId],
-  );
-  return rows.map((r) => ({ id: r.id, index: r.seat_index, priceCents: r.price_cents }));
-}
-
-/** The event's currency and whether it is cancelled; FOR SHARE so an admin cancel waits for a sale in flight (and vice versa). */
-export async function eventForSale(tx: Queryable, eventId: string, lock: boolean): Promise<{ currency: string; cancelled: boolean } | null> {
-  const { rows } = await tx.query(
-    `SELECT currency, cancelled_at IS NOT NULL AS cancelled FROM events WHERE id = $1${lock ? ' FOR SHARE' : ''}`,
-    [eventId],
-  );
-  return rows[0] ? { currency: rows[0].currency, cancelled: rows[0].cancelled } : null;
-}
-
-/** Another live (not failed) order on this hold, other than `exceptOrderId`. */
-export async function liveOrderOnHold(tx: Queryable, holdId: string, exceptOrderId: string | null): Promise<boolean> {
-  const { rowCount } = await tx.query(`SELECT 1 FROM orders WHERE hold_id = $1 AND status <> 'failed' AND id IS DISTINCT FROM $2`, [holdId, exceptOrderId]);
-  return (rowCount ?? 0) > 0;
-}
-
 /** Insert-first: the pending order claims the idempotency key. Null when the key is already taken. */
 export async function insertPendingOrder(
   tx: Queryable,
@@ -171,30 +138,6 @@ export async function upsertPayment(
        status = EXCLUDED.status, card_last4 = EXCLUDED.card_last4, updated_at = now()`,
     [p.orderId, p.provider, p.providerRef, p.amountCents, p.currency, p.status, p.last4],
   );
-}
-
-/** Sell the hold's seats to the order; returns the seats actually sold. */
-export async function sellHeldSeats(tx: Queryable, holdId: string, orderId: string): Promise<{ id: string; index: number }[]> {
-  const { rows } = await tx.query(
-    `UPDATE event_seats SET status = 'sold', order_id = $2, hold_id = NULL, held_until = NULL, updated_at = now()
-      WHERE hold_id = $1 AND status = 'held'
-      RETURNING id, seat_index`,
-    [holdId, orderId],
-  );
-  return rows.map((r) => ({ id: r.id, index: r.seat_index }));
-}
-
-export async function convertHold(tx: Queryable, holdId: string): Promise<void> {
-  await tx.query(`UPDATE holds SET status = 'converted', ended_at = now() WHERE id = $1 AND status = 'active'`, [holdId]);
-}
-
-export async function completeOrder(tx: Queryable, orderId: string, paymentId: string): Promise<boolean> {
-  const { rowCount } = await tx.query(
-    // failure_code IS NULL: not claimed by the reconciler (which may be refunding it).
-    `UPDATE orders SET status = 'completed', payment_id = $2, updated_at = now() WHERE id = $1 AND status = 'pending' AND failure_code IS NULL`,
-    [orderId, paymentId],
-  );
-  return rowCount === 1;
 }
 
 export async function insertTickets(tx: Queryable, rows: { id: string; orderId: string; eventId: string; seatId: string; code: string }[]): Promise<void> {
@@ -277,4 +220,78 @@ export async function finishReconciled(tx: Queryable, orderId: string, failureCo
 export async function markRefundDone(tx: Queryable, orderId: string): Promise<void> {
   await tx.query(`UPDATE orders SET failure_code = 'hold_expired', updated_at = now() WHERE id = $1 AND status = 'failed' AND failure_code = 'refund_pending'`, [orderId]);
   await tx.query(`UPDATE payments SET status = 'refunded', updated_at = now() WHERE order_id = $1`, [orderId]);
+}
+
+/** What reserve needs in one read: the held seats' total, the event, and whether the key or the hold is already taken. */
+export async function reserveFacts(
+  tx: Queryable,
+  o: { holdId: string; eventId: string; userId: string; key: string; exceptOrderId: string | null },
+): Promise<{ seatCount: number; totalCents: number; currency: string | null; cancelled: boolean; keyTaken: boolean; liveOrder: boolean }> {
+  const { rows } = await tx.query(
+    `SELECT (SELECT count(*) FROM event_seats s WHERE s.hold_id = $1 AND s.status = 'held')::int AS seat_count,
+            (SELECT COALESCE(sum(sec.price_cents), 0) FROM event_seats s JOIN event_sections sec ON sec.id = s.section_id
+              WHERE s.hold_id = $1 AND s.status = 'held')::int AS total_cents,
+            e.currency, e.cancelled_at IS NOT NULL AS cancelled,
+            EXISTS (SELECT 1 FROM orders WHERE user_id = $3 AND idempotency_key = $4) AS key_taken,
+            EXISTS (SELECT 1 FROM orders WHERE hold_id = $1 AND status <> 'failed' AND id IS DISTINCT FROM $5) AS live_order
+       FROM (SELECT 1) one LEFT JOIN events e ON e.id = $2`,
+    [o.holdId, o.eventId, o.userId, o.key, o.exceptOrderId],
+  );
+  const r = rows[0];
+  return { seatCount: r.seat_count, totalCents: r.total_cents, currency: r.currency, cancelled: r.cancelled ?? true, keyTaken: r.key_taken, liveOrder: r.live_order };
+}
+
+/** The sale's locks in one statement: the hold row FOR UPDATE, the event row FOR SHARE (serialises with an admin cancel). */
+export async function lockForSale(
+  tx: Queryable,
+  holdId: string,
+): Promise<{ holdStatus: string; userId: string; cancelled: boolean; eventName: string; startsAt: Date; venueName: string } | null> {
+  const { rows } = await tx.query(
+    `SELECT h.status, h.user_id, e.cancelled_at IS NOT NULL AS cancelled, e.name, e.starts_at, v.name AS venue_name
+       FROM holds h JOIN events e ON e.id = h.event_id JOIN venues v ON v.id = e.venue_id
+      WHERE h.id = $1
+        FOR UPDATE OF h FOR SHARE OF e`,
+    [holdId],
+  );
+  const r = rows[0];
+  return r ? { holdStatus: r.status, userId: r.user_id, cancelled: r.cancelled, eventName: r.name, startsAt: r.starts_at, venueName: r.venue_name } : null;
+}
+
+/** Sold seats with what a ticket shows. */
+export interface SoldSeat {
+  id: string;
+  index: number;
+  priceCents: number;
+  section: string;
+  row: string;
+  number: string;
+}
+
+/** Sell the hold's held seats to the order, returning them with section, row, number and price. */
+export async function sellHeldSeatsDetailed(tx: Queryable, holdId: string, orderId: string): Promise<SoldSeat[]> {
+  const { rows } = await tx.query(
+    `UPDATE event_seats s SET status = 'sold', order_id = $2, hold_id = NULL, held_until = NULL, updated_at = now()
+       FROM event_sections sec
+      WHERE s.hold_id = $1 AND s.status = 'held' AND sec.id = s.section_id
+      RETURNING s.id, s.seat_index, sec.price_cents, sec.name AS section, s.row_label, s.number`,
+    [holdId, orderId],
+  );
+  return rows
+    .map((r) => ({ id: r.id, index: r.seat_index, priceCents: r.price_cents, section: r.section, row: r.row_label, number: r.number }))
+    .sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Hold → converted and order → completed in one statement; null when the order was no longer ours
+ * to complete (failure_code set: claimed by the reconciler, which may be refunding it).
+ */
+export async function convertAndComplete(tx: Queryable, holdId: string, orderId: string, paymentId: string): Promise<{ createdAt: Date } | null> {
+  const { rows } = await tx.query(
+    `WITH h AS (UPDATE holds SET status = 'converted', ended_at = now() WHERE id = $1 AND status = 'active' RETURNING id)
+     UPDATE orders SET status = 'completed', payment_id = $3, updated_at = now()
+      WHERE id = $2 AND status = 'pending' AND failure_code IS NULL AND EXISTS (SELECT 1 FROM h)
+      RETURNING created_at`,
+    [holdId, orderId, paymentId],
+  );
+  return rows[0] ? { createdAt: rows[0].created_at } : null;
 }

@@ -9,9 +9,7 @@ import type { PaymentsService } from '../payments/payments.service.js';
 import type { TicketSigner } from '../tickets/ticket-code.js';
 import type { OrdersService } from '../orders/orders.service.js';
 import {
-  completeOrder,
-  convertHold,
-  eventForSale,
+  convertAndComplete,
   claimOldUnavailable,
   claimStalePending,
   claimStaleReconciling,
@@ -21,16 +19,17 @@ import {
   markRefundDone,
   refundPendingOrders,
   findOrderByKey,
-  heldSeats,
   insertPendingOrder,
   insertTickets,
-  liveOrderOnHold,
+  lockForSale,
   lockHold,
+  reserveFacts,
   reclaimOrder,
   restoreHoldExpiry,
-  sellHeldSeats,
+  sellHeldSeatsDetailed,
   upsertPayment,
   type OrderRow,
+  type SoldSeat,
 } from './checkout.repo.js';
 import type { SideEffects } from './side-effects.js';
 
@@ -202,17 +201,13 @@ export class CheckoutService {
         const hold = await lockHold(tx, input.holdId);
         // Another user's hold is reported exactly like a missing one.
         if (!hold || hold.userId !== buyer.userId) throw new NotFoundError('Hold');
+        const facts = await reserveFacts(tx, { holdId: hold.id, eventId: hold.eventId, userId: buyer.userId, key, exceptOrderId: retry?.id ?? null });
         // A concurrent request with this key got the hold lock first: its outcome is ours.
-        if (!retry && (await findOrderByKey(tx, buyer.userId, key))) throw new KeyTaken();
-        if (hold.status !== 'active' || hold.expired) throw this.storedFailure('hold_expired');
-        const seats = await heldSeats(tx, hold.id);
-        if (!seats.length) throw this.storedFailure('hold_expired');
-        const event = await eventForSale(tx, hold.eventId, false);
-        if (!event || event.cancelled) throw this.storedFailure('event_cancelled');
-        if (await liveOrderOnHold(tx, hold.id, retry?.id ?? null)) {
-          throw new ConflictError('A checkout of this hold is already in progress.', 'idempotency_in_progress');
-        }
-        const totalCents = seats.reduce((sum, s) => sum + s.priceCents, 0);
+        if (!retry && facts.keyTaken) throw new KeyTaken();
+        if (hold.status !== 'active' || hold.expired || facts.seatCount === 0) throw this.storedFailure('hold_expired');
+        if (facts.cancelled || !facts.currency) throw this.storedFailure('event_cancelled');
+        if (facts.liveOrder) throw new ConflictError('A checkout of this hold is already in progress.', 'idempotency_in_progress');
+        const totalCents = facts.totalCents;
         const order = retry
           ? await reclaimOrder(tx, retry.id, this.staleSeconds, totalCents, hold.expiresAt)
           : await insertPendingOrder(tx, {
@@ -222,7 +217,7 @@ export class CheckoutService {
               key,
               requestHash: hash,
               totalCents,
-              currency: event.currency,
+              currency: facts.currency,
               holdExpiresAt: hold.expiresAt,
             });
         if (!order) throw new KeyTaken();
@@ -269,46 +264,53 @@ export class CheckoutService {
       throw this.toAppError(err);
     }
 
-    let sold: { id: string; index: number }[];
+    let sale: { order: Order; sold: SoldSeat[] };
     try {
-      sold = await this.sell(order, paymentId, providerName, last4);
+      sale = await this.sell(order, paymentId, providerName, last4);
     } catch (saleErr) {
       await this.refundUnsold(order, paymentId, providerName, last4, saleErr);
       throw saleErr instanceof AppError ? saleErr : this.storedFailure('sale_failed');
     }
 
-    this.seatsSold.inc(sold.length);
-    await this.effects.afterSale(order.eventId, order.holdId!, sold, buyer);
-    const result = await this.orders.getOrder(order.id, buyer.userId);
-    if (!result) throw new Error('completed order not found');
-    return result;
+    this.seatsSold.inc(sale.sold.length);
+    await this.effects.afterSale(order.eventId, order.holdId!, sale.sold, buyer);
+    return sale.order;
   }
 
-  /** Transaction 2: the sale. Throws an AppError when the hold is no longer ours to sell. */
-  private async sell(order: OrderRow, paymentId: string, provider: string, last4: string): Promise<{ id: string; index: number }[]> {
+  /** Transaction 2: the sale. Throws an AppError when the hold is no longer ours to sell. Returns the order as the buyer sees it. */
+  private async sell(order: OrderRow, paymentId: string, provider: string, last4: string): Promise<{ order: Order; sold: SoldSeat[] }> {
     return withTransaction(this.deps.db, async (tx) => {
-      // FOR SHARE on the event: an admin cancellation (UPDATE events) and a sale serialise.
-      const event = await eventForSale(tx, order.eventId, true);
-      if (!event || event.cancelled) throw this.storedFailure('event_cancelled');
-      const hold = order.holdId ? await lockHold(tx, order.holdId) : null;
-      // Still active is what matters: the grace kept the worker away; if it expired the hold anyway, we do not sell.
-      if (!hold || hold.userId !== order.userId || hold.status !== 'active') throw this.storedFailure('hold_expired');
-      const expected = await heldSeats(tx, hold.id);
-      const total = expected.reduce((sum, s) => sum + s.priceCents, 0);
-      if (!expected.length || total !== order.totalCents) throw this.storedFailure('hold_expired');
-      const sold = await sellHeldSeats(tx, hold.id, order.id);
-      if (sold.length !== expected.length) throw this.storedFailure('hold_expired');
-      await convertHold(tx, hold.id);
-      if (!(await completeOrder(tx, order.id, paymentId))) throw new Error('order left pending state during sale');
+      const locked = order.holdId ? await lockForSale(tx, order.holdId) : null;
+      if (locked?.cancelled) throw this.storedFailure('event_cancelled');
+      // Still active is what matters: the grace kept the worker away; if it ended the hold anyway, we do not sell.
+      if (!locked || locked.userId !== order.userId || locked.holdStatus !== 'active') throw this.storedFailure('hold_expired');
+      const sold = await sellHeldSeatsDetailed(tx, order.holdId!, order.id);
+      // The seats must be exactly what was priced at reserve time (nothing lost, nothing re-priced).
+      if (!sold.length || sold.reduce((sum, s) => sum + s.priceCents, 0) !== order.totalCents) throw this.storedFailure('hold_expired');
+      const completed = await convertAndComplete(tx, order.holdId!, order.id, paymentId);
+      if (!completed) throw new Error('order left pending state during sale');
       await upsertPayment(tx, { orderId: order.id, provider, providerRef: paymentId, amountCents: order.totalCents, currency: order.currency, status: 'succeeded', last4 });
+      const tickets = sold.map((s) => {
+        const id = randomUUID();
+        return { id, seat: s, code: this.signer.sign(id, order.eventId) };
+      });
       await insertTickets(
         tx,
-        sold.map((s) => {
-          const id = randomUUID();
-          return { id, orderId: order.id, eventId: order.eventId, seatId: s.id, code: this.signer.sign(id, order.eventId) };
-        }),
+        tickets.map((t) => ({ id: t.id, orderId: order.id, eventId: order.eventId, seatId: t.seat.id, code: t.code })),
       );
-      return sold;
+      return {
+        sold,
+        order: {
+          id: order.id,
+          eventId: order.eventId,
+          event: { name: locked.eventName, startsAt: locked.startsAt.toISOString(), venueName: locked.venueName },
+          status: 'completed' as const,
+          totalCents: order.totalCents,
+          currency: order.currency,
+          createdAt: completed.createdAt.toISOString(),
+          tickets: tickets.map((t) => ({ id: t.id, seat: { section: t.seat.section, row: t.seat.row, number: t.seat.number }, code: t.code, checkedInAt: null })),
+        },
+      };
     });
   }
 
