@@ -184,6 +184,27 @@ async function main() {
     const httpJoinSeconds = (performance.now() - t0) / 1000;
     const queueLength = await depsA.redis.zcard(queueKeys(eventId).queue);
 
+    // 4c. The queue's own cost without HTTP: QueueService.status (one Lua script) with 64 in flight for 5 s,
+    //     and Redis' own time per script call (INFO commandstats).
+    const evalshaUsec = async () => {
+      const info = await depsA.redis.info('commandstats');
+      const m = info.match(/cmdstat_evalsha:calls=(\d+),usec=(\d+)/);
+      return m ? { calls: Number(m[1]), usec: Number(m[2]) } : { calls: 0, usec: 0 };
+    };
+    const before = await evalshaUsec();
+    const svcLat: number[] = [];
+    const svcEnd = performance.now() + 5000;
+    const probeIds = [...joinRank.keys()].filter((m) => m.startsWith('s:bulk-')).slice(0, 5000).map((m) => m.slice(2));
+    await Promise.all(Array.from({ length: 64 }, async (_, c) => {
+      for (let i = c; performance.now() < svcEnd; i += 64) {
+        const s = performance.now();
+        await qa.status(eventId, { sessionId: probeIds[i % probeIds.length]! });
+        svcLat.push(performance.now() - s);
+      }
+    }));
+    const after = await evalshaUsec();
+    svcLat.sort((a, b) => a - b);
+
     // 4a. Unloaded latency: sequential polls on one connection.
     const seqAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const seqLat: number[] = [];
@@ -289,6 +310,12 @@ async function main() {
       queued: queueLength,
       bulkJoin: { sessions: bulk.length, seconds: ms(bulkSeconds), perSecond: Math.round(bulk.length / bulkSeconds) },
       httpJoin: { sessions: S, seconds: ms(httpJoinSeconds), perSecond: Math.round(S / httpJoinSeconds), p50ms: ms(pct(joinSorted, 50)), p99ms: ms(pct(joinSorted, 99)) },
+      serviceStatus64: {
+        perSecond: Math.round(svcLat.length / 5),
+        p50ms: ms(pct(svcLat, 50)),
+        p99ms: ms(pct(svcLat, 99)),
+        redisMicrosPerScript: after.calls > before.calls ? ms((after.usec - before.usec) / (after.calls - before.calls)) : null,
+      },
       closedLoop32: { perSecond: Math.round(capLat.length / 8), p50ms: ms(pct(capLat, 50)), p99ms: ms(pct(capLat, 99)) },
       sequentialPoll: { p50ms: ms(pct(seqLat, 50)), p99ms: ms(pct(seqLat, 99)), healthP50ms: ms(pct(healthLat, 50)) },
       statusPolls: {
