@@ -252,6 +252,11 @@ export class AvailabilitySnapshot {
     return done;
   }
 
+  /** Mark events for the next reconcile pass (e.g. events with active holds, changed by any instance). */
+  markDirty(eventIds: string[]): void {
+    for (const id of eventIds) this.dirty.add(id);
+  }
+
   /** Counts from the snapshot, or null when it is missing or Redis is unusable. */
   async counts(eventId: string): Promise<{ available: number; held: number; sold: number } | null> {
     if (!this.breaker.canTry()) return null;

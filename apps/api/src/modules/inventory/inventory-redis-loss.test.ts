@@ -85,6 +85,23 @@ describe('Redis loss', () => {
     expect(await heldSeats(ev.eventId)).toHaveLength(0);
   });
 
+  it('when an instance took a hold without reaching Redis, then the sweep reconcile corrects the snapshot and publishes it', async () => {
+    const down = ctx.sibling({ REDIS_URL: 'redis://127.0.0.1:1' });
+    const ev = await createTestEvent(ctx.db, { sections: [{ rows: 1, seatsPerRow: 6 }] });
+    const [u] = await registerUsers(ctx, 1);
+    const before = (await request(ctx.app).get(`/api/v1/events/${ev.eventId}/availability`)).body;
+    await down.services.inventory.createHold(ev.eventId, { userId: u!.id, sessionId: 's' }, { seatIds: [ev.seatIds[2]!] });
+    await new Promise((r) => setTimeout(r, 1100)); // past the in-process copy's trust window
+    expect((await request(ctx.app).get(`/api/v1/events/${ev.eventId}/availability`)).body.statuses).toBe('aaaaaa'); // stale: the update never reached Redis
+
+    await ctx.services.inventory.reconcileSnapshots(true);
+
+    const after = (await request(ctx.app).get(`/api/v1/events/${ev.eventId}/availability`)).body;
+    expect(after.statuses).toBe('aahaaa');
+    expect(after.counts).toEqual({ available: 5, held: 1, sold: 0 });
+    expect(after.version).toBe(before.version + 1);
+  });
+
   it('when the inventory keys are flushed mid-run, then no seat is held twice and the snapshot is rebuilt from PostgreSQL', async () => {
     const ev = await createTestEvent(ctx.db, { sections: [{ rows: 2, seatsPerRow: 10 }] });
     const users = await registerUsers(ctx, 60);

@@ -324,6 +324,14 @@ export async function lockExpiredHolds(tx: Queryable, limit: number): Promise<{ 
   return rows.map((r) => ({ id: r.id, eventId: r.event_id, createdAt: r.created_at }));
 }
 
+/** Events that have active holds (the busy ones), oldest activity first; uses the partial index on active holds. */
+export async function eventsWithActiveHolds(db: Queryable, limit: number): Promise<string[]> {
+  const { rows } = await db.query(
+    named('inv_events_with_holds', `SELECT event_id FROM holds WHERE status = 'active' GROUP BY event_id ORDER BY min(expires_at) LIMIT $1`, [limit]),
+  );
+  return rows.map((r) => r.event_id as string);
+}
+
 export function statusChar(status: string): StatusChar {
   return STATUS_CHAR[status] ?? 's';
 }

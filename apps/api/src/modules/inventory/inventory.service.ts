@@ -11,6 +11,7 @@ import { pickBestAvailable } from './best-available.js';
 import { inventoryMetrics, type InventoryMetrics } from './inventory.metrics.js';
 import {
   countByStatus,
+  eventsWithActiveHolds,
   endHolds,
   findActiveHoldOwners,
   findCurrentHold,
@@ -365,6 +366,16 @@ export class InventoryService {
       if (done.holds.length < batchSize) break;
     }
     return total;
+  }
+
+  /**
+   * Reconcile the snapshots of events changed through this process, plus (when `sweep`) every
+   * event with active holds — that also heals changes lost by a process that crashed between
+   * its commit and its Redis update, or changed the event on another instance.
+   */
+  async reconcileSnapshots(sweep: boolean): Promise<number> {
+    if (sweep) this.snapshot.markDirty(await eventsWithActiveHolds(this.deps.db, 50));
+    return this.snapshot.reconcileDirty();
   }
 
   /** Stop background connections (the SSE subscriber). */
