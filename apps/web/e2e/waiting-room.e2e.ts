@@ -63,7 +63,7 @@ describe('waiting room', () => {
     await ctx.close();
   });
 
-  it('when the queue is slow, then the page shows the place, people ahead and wait, survives a reload, and offers a rejoin after leaving', async () => {
+  it('when the queue is slow, then the page shows the place, people ahead and wait, survives a reload, and leaving gives the place up', async () => {
     // Arrange: one shopper at a time, one per minute; ten other visitors join first
     const eventId = await createQueueEvent('E2E Queue Showcase', { admissionRatePerMinute: 1, maxConcurrentShoppers: 1 });
     const others = await Promise.all(Array.from({ length: 10 }, () => ApiClient.create()));

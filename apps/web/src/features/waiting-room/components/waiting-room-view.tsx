@@ -121,15 +121,20 @@ export function WaitingRoomView({ event, state, onRejoin, onLeave }: { event: Ev
           </p>
         )}
         <div className="text-center" aria-live="polite" aria-atomic="true">
-          <p className="text-sm font-medium text-slate-500">Your place in line</p>
+          <p className="text-sm font-medium text-slate-500">{beforeSale ? 'Your provisional place' : 'Your place in line'}</p>
           <p className="text-6xl font-extrabold tabular-nums text-slate-900" data-testid="queue-position">
             {position.toLocaleString()}
           </p>
           <p className="mt-2 text-slate-700">
-            {ahead === 0 ? 'You are next.' : `${ahead.toLocaleString()} ${ahead === 1 ? 'person is' : 'people are'} ahead of you.`} Estimated wait: <strong>{formatWait(status.estimatedWaitSeconds)}</strong>.
+            {beforeSale
+              ? `${ahead.toLocaleString()} ${ahead === 1 ? 'person is' : 'people are'} ahead of you for now.`
+              : ahead === 0
+                ? 'You are next.'
+                : `${ahead.toLocaleString()} ${ahead === 1 ? 'person is' : 'people are'} ahead of you.`}{' '}
+            Estimated wait: <strong>{formatWait(status.estimatedWaitSeconds)}</strong>.
           </p>
         </div>
-        <div className="mt-6">
+        <div className={beforeSale ? 'hidden' : 'mt-6'}>
           <div className="h-3 w-full overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label="Progress towards the front of the queue" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)}>
             <div className="h-full rounded-full bg-brand-600 transition-[width] duration-700" style={{ width: `${Math.max(2, progress * 100)}%` }} />
           </div>
