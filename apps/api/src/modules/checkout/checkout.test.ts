@@ -247,4 +247,20 @@ describe('POST /checkout', () => {
     expect(await charges()).toBe(before + 1);
     expect((await ordersOf(user.id)).filter((o) => o.status === 'completed')).toHaveLength(1);
   });
+
+  it('when checkouts succeed and fail, then /metrics shows seats sold, the checkout duration and failures by reason', async () => {
+    const ok = await buyerWithHold(2);
+    await ok.agent.post('/api/v1/checkout').set('Idempotency-Key', randomUUID()).send({ holdId: ok.holdId, payment: card() });
+    const declined = await buyerWithHold(1);
+    await declined.agent.post('/api/v1/checkout').set('Idempotency-Key', randomUUID()).send({ holdId: declined.holdId, payment: card(TEST_CARDS.declined) });
+
+    const res = await ok.agent.get('/metrics');
+
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/^seats_sold_total\{[^}]*\} [1-9]\d*$/m);
+    expect(res.text).toMatch(/^checkout_duration_seconds_count\{[^}]*outcome="completed"[^}]*\} [1-9]/m);
+    expect(res.text).toMatch(/^checkout_failures_total\{[^}]*reason="payment_declined"[^}]*\} [1-9]/m);
+    expect(res.text).toMatch(/^payment_charges_total\{[^}]*\} [1-9]/m);
+    expect(res.text).toMatch(/^payment_breaker_state\{[^}]*\} 0$/m);
+  });
 });

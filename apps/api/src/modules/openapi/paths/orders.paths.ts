@@ -16,7 +16,8 @@ export const ordersPaths: OpenApiPaths = {
       requestBody: jsonBody(CheckoutInput),
       responses: {
         '201': jsonResponse(Order, 'The order (the same order again when the Idempotency-Key is repeated).'),
-        ...problems(400, 401, 402, 403, 404, 409, 410, 503),
+        // 409 idempotency_in_progress / event_cancelled; 422 idempotency_conflict (same key, different body).
+        ...problems(400, 401, 402, 403, 404, 409, 410, 422, 503),
       },
     },
   },
