@@ -4,6 +4,7 @@ import { ErrorState, toast } from '../../components/ui';
 import { errorMessage, isProblem } from '../../lib/api-client';
 import { requireUser } from '../../features/auth';
 import { WaitingRoomView, fetchQueueEvent, forgetStartPosition, leaveQueue, useWaitingRoom } from '../../features/waiting-room';
+import { usePageTitle } from '../../lib/page-title';
 
 /**
  * /events/:eventId/queue — the waiting room of a high-demand event. Signed-in users only: holds
@@ -27,6 +28,7 @@ export const Route = createFileRoute('/events/$eventId_/queue')({
 
 function WaitingRoomPage() {
   const event = Route.useLoaderData();
+  usePageTitle(`Waiting room · ${event.name}`);
   const navigate = useNavigate();
   const noQueue = !event.highDemand;
   const { state, rejoin } = useWaitingRoom(event.id);

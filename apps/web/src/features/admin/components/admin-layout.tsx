@@ -1,5 +1,6 @@
 import { Link, Outlet } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
+import { usePageTitle } from '../../../lib/page-title';
 
 const TABS = [
   { to: '/admin/events', label: 'Events' },
@@ -54,6 +55,7 @@ export class AdminForbiddenError extends Error {
 
 /** The 403 page a signed-in fan sees in the admin area. */
 export function ForbiddenPage() {
+  usePageTitle('Admins only');
   return (
     <div className="mx-auto max-w-xl px-4 py-16 text-center">
       <p className="text-5xl font-bold text-slate-300">403</p>

@@ -4,6 +4,7 @@ import { Button, ErrorState } from '../../../components/ui';
 import { errorMessage, isProblem } from '../../../lib/api-client';
 import { formatDateTime } from '../../../lib/format';
 import { CancelEventDialog, EventDashboard, PageHeader, StatusPill, fetchEvent, fetchEventStats } from '../../../features/admin';
+import { usePageTitle } from '../../../lib/page-title';
 
 export const Route = createFileRoute('/admin/events/$eventId')({
   loader: async ({ params, abortController }) => {
@@ -24,6 +25,7 @@ export const Route = createFileRoute('/admin/events/$eventId')({
 
 function EventDashboardPage() {
   const { event, stats } = Route.useLoaderData();
+  usePageTitle(`${event.name} · Dashboard`);
   const router = useRouter();
   const [cancelOpen, setCancelOpen] = useState(false);
   const cancelled = event.status === 'cancelled';

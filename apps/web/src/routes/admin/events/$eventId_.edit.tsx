@@ -1,6 +1,7 @@
 import { createFileRoute, useNavigate, useRouter } from '@tanstack/react-router';
 import { toast } from '../../../components/ui';
 import { EventForm, PageHeader, fetchEvent, fetchEventStats, fetchVenues, saveEvent } from '../../../features/admin';
+import { usePageTitle } from '../../../lib/page-title';
 
 export const Route = createFileRoute('/admin/events/$eventId_/edit')({
   loader: async ({ params, abortController }) => {
@@ -15,6 +16,7 @@ export const Route = createFileRoute('/admin/events/$eventId_/edit')({
 
 function EditEventPage() {
   const { event, venues, stats } = Route.useLoaderData();
+  usePageTitle(`Edit ${event.name}`);
   const navigate = useNavigate();
   const router = useRouter();
   const back = () => navigate({ to: '/admin/events/$eventId', params: { eventId: event.id } });

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { z } from 'zod';
 import { Button, EmptyState, Input, Select } from '../../../components/ui';
 import { EventTable, PageHeader, Pager, fetchAdminEvents } from '../../../features/admin';
+import { usePageTitle } from '../../../lib/page-title';
 
 const Search = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
@@ -20,6 +21,7 @@ export const Route = createFileRoute('/admin/events/')({
 });
 
 function AdminEventsPage() {
+  usePageTitle('Admin · Events');
   const list = Route.useLoaderData();
   const search = Route.useSearch();
   const navigate = useNavigate({ from: '/admin/events/' });

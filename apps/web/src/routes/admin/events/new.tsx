@@ -2,6 +2,7 @@ import { createFileRoute, useNavigate } from '@tanstack/react-router';
 import { EmptyState, toast } from '../../../components/ui';
 import { Link } from '@tanstack/react-router';
 import { EventForm, PageHeader, fetchVenues, saveEvent } from '../../../features/admin';
+import { usePageTitle } from '../../../lib/page-title';
 
 export const Route = createFileRoute('/admin/events/new')({
   loader: ({ abortController }) => fetchVenues({ limit: 100 }, abortController.signal),
@@ -10,6 +11,7 @@ export const Route = createFileRoute('/admin/events/new')({
 });
 
 function NewEventPage() {
+  usePageTitle('New event');
   const venues = Route.useLoaderData();
   const navigate = useNavigate();
   return (

@@ -2,6 +2,7 @@ import { createFileRoute, Link, useNavigate, useRouter } from '@tanstack/react-r
 import { ErrorState, toast } from '../../../components/ui';
 import { errorMessage, isProblem } from '../../../lib/api-client';
 import { PageHeader, VenueEditor, fetchVenue, saveVenue } from '../../../features/admin';
+import { usePageTitle } from '../../../lib/page-title';
 
 export const Route = createFileRoute('/admin/venues/$venueId')({
   loader: ({ params, abortController }) => fetchVenue(params.venueId, abortController.signal),
@@ -19,6 +20,7 @@ export const Route = createFileRoute('/admin/venues/$venueId')({
 
 function EditVenuePage() {
   const venue = Route.useLoaderData();
+  usePageTitle(`Edit ${venue.name}`);
   const navigate = useNavigate();
   const router = useRouter();
   return (

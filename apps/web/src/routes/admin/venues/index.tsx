@@ -2,6 +2,7 @@ import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import { z } from 'zod';
 import { Card, EmptyState } from '../../../components/ui';
 import { PageHeader, Pager, fetchVenues } from '../../../features/admin';
+import { usePageTitle } from '../../../lib/page-title';
 
 export const Route = createFileRoute('/admin/venues/')({
   validateSearch: z.object({ page: z.coerce.number().int().min(1).optional().catch(undefined) }),
@@ -12,6 +13,7 @@ export const Route = createFileRoute('/admin/venues/')({
 });
 
 function VenuesPage() {
+  usePageTitle('Admin · Venues');
   const list = Route.useLoaderData();
   const navigate = useNavigate({ from: '/admin/venues/' });
   return (

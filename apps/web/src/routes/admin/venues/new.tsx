@@ -1,12 +1,14 @@
 import { createFileRoute, useNavigate } from '@tanstack/react-router';
 import { toast } from '../../../components/ui';
 import { PageHeader, VenueEditor, saveVenue } from '../../../features/admin';
+import { usePageTitle } from '../../../lib/page-title';
 
 export const Route = createFileRoute('/admin/venues/new')({
   component: NewVenuePage,
 });
 
 function NewVenuePage() {
+  usePageTitle('New venue');
   const navigate = useNavigate();
   return (
     <>
