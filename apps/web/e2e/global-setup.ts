@@ -22,8 +22,9 @@ declare module 'vitest' {
 
 const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = path.resolve(WEB, '../..');
-const PG_ADMIN_URL = process.env.E2E_PG_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// scripts/test.mjs passes the maintenance database and Redis it found as TEST_DATABASE_ADMIN_URL / TEST_REDIS_URL.
+const PG_ADMIN_URL = process.env.E2E_PG_URL ?? process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Newest modification time under `p` (files only), skipping node_modules and build output. */
 function newest(p: string): number {
@@ -104,7 +105,9 @@ export default async function setup(project: TestProject) {
   const started = Date.now();
   const id = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   const dbName = `ticketing_e2e_${id}`;
-  const databaseUrl = new URL(dbName, PG_ADMIN_URL.replace(/[^/]*$/, '')).toString();
+  const dbUrl = new URL(PG_ADMIN_URL);
+  dbUrl.pathname = `/${dbName}`;
+  const databaseUrl = dbUrl.toString();
   const redisKeyPrefix = `e2e:${id}:`;
   const shotsDir = mkdtempSync(path.join(os.tmpdir(), 'seatwise-e2e-'));
 
