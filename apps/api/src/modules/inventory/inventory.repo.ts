@@ -173,6 +173,72 @@ export async function lockForHold(tx: Queryable, eventId: string, userId: string
   };
 }
 
+/**
+ * The whole of phase 2 in ONE statement for the common case (the user has no active hold on the
+ * event), atomic without an explicit transaction: the same NOWAIT locks and facts as
+ * `lockForHold`, then — only if every requested seat of this event is available, the ticket
+ * limit allows it, the event is on sale and there is no previous hold — insert the hold and
+ * mark the seats held. `inserted` is null when it did not (the caller then decides why from the
+ * facts, or takes the transaction path to replace a previous hold).
+ */
+export async function holdInOneStatement(
+  db: Queryable,
+  h: { id: string; eventId: string; userId: string; sessionId: string | null; ttlSeconds: number; seatIds: string[]; maxTickets: number },
+): Promise<HoldLocks & { inserted: { expiresAt: Date; marked: number } | null }> {
+  const { rows } = await db.query(
+    named(
+      'inv_hold_one_statement',
+      `WITH prev AS (
+         SELECT id, created_at FROM holds WHERE event_id = $2 AND user_id = $3 AND status = 'active' FOR UPDATE NOWAIT
+       ), seats AS (
+         SELECT s.id, s.seat_index, s.status, s.hold_id, sec.name AS section, s.row_label, s.number, sec.price_cents
+           FROM event_seats s JOIN event_sections sec ON sec.id = s.section_id
+          WHERE s.id = ANY($1::uuid[]) AND s.event_id = $2
+            FOR UPDATE OF s NOWAIT
+       ), ctx AS (
+         SELECT (SELECT id FROM prev) AS prev_id, (SELECT created_at FROM prev) AS prev_created_at,
+                (SELECT count(*) FROM orders o JOIN event_seats so ON so.order_id = o.id
+                  WHERE o.user_id = $3 AND o.event_id = $2 AND so.status = 'sold') AS user_sold,
+                (SELECT cancelled_at IS NULL AND on_sale_at <= now() AND starts_at > now() FROM events WHERE id = $2) AS on_sale,
+                (SELECT count(*) FROM seats) AS found,
+                (SELECT count(*) FROM seats WHERE status = 'available') AS free
+       ), ins AS (
+         INSERT INTO holds (id, event_id, user_id, session_id, expires_at)
+         SELECT $4, $2, $3, $5, now() + make_interval(secs => $6) FROM ctx
+          WHERE ctx.prev_id IS NULL AND ctx.on_sale AND ctx.found = $7 AND ctx.free = $7 AND ctx.user_sold + $7 <= $8
+         RETURNING id, expires_at
+       ), upd AS (
+         UPDATE event_seats es SET status = 'held', hold_id = ins.id, holder_user_id = $3, held_until = ins.expires_at, updated_at = now()
+           FROM ins WHERE es.id = ANY($1::uuid[]) AND es.event_id = $2 AND es.status = 'available'
+         RETURNING es.id
+       )
+       SELECT ctx.*, (SELECT expires_at FROM ins) AS expires_at, (SELECT count(*) FROM upd) AS marked, seats.*
+         FROM ctx LEFT JOIN seats ON true`,
+      [h.seatIds, h.eventId, h.userId, h.id, h.sessionId, h.ttlSeconds, h.seatIds.length, h.maxTickets],
+    ),
+  );
+  const r0 = rows[0];
+  return {
+    prevHold: r0.prev_id ? { id: r0.prev_id, createdAt: r0.prev_created_at } : null,
+    userSold: r0.user_sold,
+    onSale: r0.on_sale === true,
+    inserted: r0.expires_at ? { expiresAt: r0.expires_at, marked: r0.marked } : null,
+    seats: rows
+      .filter((r) => r.id)
+      .sort((a, b) => a.seat_index - b.seat_index)
+      .map((r) => ({
+        id: r.id,
+        index: r.seat_index,
+        status: r.status,
+        holdId: r.hold_id,
+        section: r.section,
+        row: r.row_label,
+        number: r.number,
+        priceCents: r.price_cents,
+      })),
+  };
+}
+
 /** Which of these hold ids are active holds, and whose. */
 export async function findActiveHoldOwners(db: Queryable, holdIds: string[]): Promise<Map<string, { userId: string; eventId: string }>> {
   const { rows } = await db.query(named('inv_active_hold_owners', `SELECT id, user_id, event_id FROM holds WHERE id = ANY($1::uuid[]) AND status = 'active'`, [holdIds]));

@@ -19,6 +19,8 @@ import {
   lockExpiredHolds,
   releaseOwnHold,
   lockForHold,
+  holdInOneStatement,
+  type HoldLocks,
   releaseHoldSeats,
   type HoldRow,
   type ReleasedSeat,
@@ -222,7 +224,7 @@ export class InventoryService {
     // Phase 2: PostgreSQL, one short transaction; any failure frees the Redis locks.
     let outcome: Awaited<ReturnType<InventoryService['holdTx']>>;
     try {
-      outcome = await this.holdTxWithRetry(event, who, holdId, seatIds);
+      outcome = await this.phase2(event, who, holdId, seatIds);
     } catch (err) {
       await this.locks.release(event.id, holdId, seatIds);
       const code = (err as { code?: string }).code;
@@ -258,6 +260,52 @@ export class InventoryService {
     return toHold(row);
   }
 
+  /**
+   * Phase 2: first the one-statement hold (no previous hold: 1 round trip, no BEGIN/COMMIT);
+   * when the user has a hold to replace, or two sessions of the user raced (unique violation),
+   * the transaction path.
+   */
+  private async phase2(event: EventSaleInfo, who: Shopper, holdId: string, seatIds: string[]) {
+    let fast: Awaited<ReturnType<typeof holdInOneStatement>>;
+    try {
+      fast = await holdInOneStatement(this.deps.db, {
+        id: holdId,
+        eventId: event.id,
+        userId: who.userId,
+        sessionId: who.sessionId,
+        ttlSeconds: this.holdTtlSeconds,
+        seatIds,
+        maxTickets: event.maxTicketsPerUser,
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') return this.holdTxWithRetry(event, who, holdId, seatIds);
+      throw err;
+    }
+    if (fast.prevHold) return this.holdTxWithRetry(event, who, holdId, seatIds);
+    if (!fast.inserted) {
+      checkHold(fast, seatIds, event.maxTicketsPerUser);
+      throw new Error(`hold ${holdId}: not inserted although every check passed`);
+    }
+    if (fast.inserted.marked !== seatIds.length) {
+      // Cannot happen (the seats were locked and seen available in the same statement); undo rather than keep a partial hold.
+      await withTransaction(this.deps.db, async (tx) => {
+        await releaseHoldSeats(tx, [holdId]);
+        await endHolds(tx, [holdId], 'released');
+      });
+      this.deps.logger.error({ holdId, marked: fast.inserted.marked, wanted: seatIds.length }, 'partial hold undone');
+      throw new SeatsUnavailableError(seatIds);
+    }
+    const row: HoldRow = {
+      id: holdId,
+      eventId: event.id,
+      userId: who.userId,
+      currency: event.currency,
+      expiresAt: fast.inserted.expiresAt,
+      seats: fast.seats.map((s) => ({ id: s.id, index: s.index, section: s.section, row: s.row, number: s.number, priceCents: s.priceCents })),
+    };
+    return { row, released: [] as ReleasedSeat[], replaced: null as { id: string; createdAt: Date } | null };
+  }
+
   /** The unique index on active holds can race when one user holds from two sessions at once; the retry replaces the winner's hold. */
   private async holdTxWithRetry(event: EventSaleInfo, who: Shopper, holdId: string, seatIds: string[]) {
     try {
@@ -271,21 +319,9 @@ export class InventoryService {
   private holdTx(event: EventSaleInfo, who: Shopper, holdId: string, seatIds: string[]) {
     return withTransaction(this.deps.db, async (tx) => {
       // Lock order everywhere: hold row, then seat rows. NOWAIT on both: never queue, never deadlock.
-      const { prevHold: prev, seats, userSold, onSale } = await lockForHold(tx, event.id, who.userId, seatIds);
-      if (!onSale) throw new ConflictError('This event is not on sale.', 'event_not_on_sale');
-      const found = new Set(seats.map((s) => s.id));
-      const unavailable = seatIds.filter((id) => !found.has(id));
-      for (const s of seats) {
-        if (!(s.status === 'available' || (s.status === 'held' && prev && s.holdId === prev.id))) unavailable.push(s.id);
-      }
-      if (unavailable.length) throw new SeatsUnavailableError(unavailable);
-      const alreadyBought = userSold;
-      if (alreadyBought + seatIds.length > event.maxTicketsPerUser) {
-        throw new ConflictError(
-          `At most ${event.maxTicketsPerUser} tickets per person for this event (you have ${alreadyBought}).`,
-          'ticket_limit',
-        );
-      }
+      const locks = await lockForHold(tx, event.id, who.userId, seatIds);
+      const { prevHold: prev, seats } = locks;
+      checkHold(locks, seatIds, event.maxTicketsPerUser);
       let released: ReleasedSeat[] = [];
       if (prev) {
         released = await releaseHoldSeats(tx, [prev.id]);
@@ -381,6 +417,21 @@ export class InventoryService {
   /** Stop background connections (the SSE subscriber). */
   async close(): Promise<void> {
     await this.stream.close();
+  }
+}
+
+/** Phase 2's rules on the locked facts; throws the answer when the hold may not be taken. */
+function checkHold(locks: HoldLocks, seatIds: string[], maxTickets: number): void {
+  if (!locks.onSale) throw new ConflictError('This event is not on sale.', 'event_not_on_sale');
+  const prev = locks.prevHold;
+  const found = new Set(locks.seats.map((s) => s.id));
+  const unavailable = seatIds.filter((id) => !found.has(id));
+  for (const s of locks.seats) {
+    if (!(s.status === 'available' || (s.status === 'held' && prev && s.holdId === prev.id))) unavailable.push(s.id);
+  }
+  if (unavailable.length) throw new SeatsUnavailableError(unavailable);
+  if (locks.userSold + seatIds.length > maxTickets) {
+    throw new ConflictError(`At most ${maxTickets} tickets per person for this event (you have ${locks.userSold}).`, 'ticket_limit');
   }
 }
 
