@@ -65,6 +65,8 @@ export function CardForm({ submitting, submitLabel, serverErrors, onSubmit, onEd
       const errs = zodFieldErrors(parsed.error);
       if (errs.expMonth?.includes('NaN') || (fields.expMonth === '' && errs.expMonth)) errs.expMonth = 'is required';
       if (errs.expYear?.includes('NaN') || (fields.expYear === '' && errs.expYear)) errs.expYear = 'is required';
+      if (errs.name && fields.name.trim() === '') errs.name = 'Enter the name printed on the card';
+      if (errs.cardNumber && fields.cardNumber.trim() === '') errs.cardNumber = 'Enter the card number';
       setErrors(errs);
       // Move focus to the first invalid field so keyboard and screen-reader users land on it.
       requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());

@@ -433,9 +433,11 @@ export function SeatMapCanvas({ layout, grid, statuses, revision, selected, pend
       e.preventDefault();
       const from = focusRef.current >= 0 ? focusRef.current : layout.order[0] ?? -1;
       if (from < 0) return;
-      const to = focusRef.current < 0 ? from : nextSeat(layout, from, dir);
+      // Arrows walk the seats one can pick (available or already picked); the list view shows the rest.
+      const { statuses: st, selected: sel } = propsRef.current;
+      const to = focusRef.current < 0 ? from : nextSeat(layout, from, dir, (i) => st[i] === STATUS.available || sel.has(i));
       if (to >= 0) focusSeat(to);
-      else setAnnouncement(`No more seats ${dir === 'left' || dir === 'right' ? `to the ${dir}` : dir === 'up' ? 'above' : 'below'}.`);
+      else setAnnouncement(`No more free seats ${dir === 'left' || dir === 'right' ? `to the ${dir}` : dir === 'up' ? 'above' : 'below'}.`);
       return;
     }
     if ((e.key === 'Enter' || e.key === ' ') && focusRef.current >= 0) {
@@ -490,7 +492,7 @@ export function SeatMapCanvas({ layout, grid, statuses, revision, selected, pend
         tabIndex={0}
         role="application"
         aria-roledescription="seat map"
-        aria-label="Seat map. Arrow keys move between seats, Enter or Space selects, plus and minus zoom, 0 resets the view."
+        aria-label="Seat map. Arrow keys move between free seats, Enter or Space selects, plus and minus zoom, 0 resets the view. The List view lists every free seat."
         aria-describedby="seatmap-live"
         className="block touch-none select-none focus-visible:outline-none"
         onPointerDown={onPointerDown}
