@@ -241,20 +241,26 @@ export async function reserveFacts(
   return { seatCount: r.seat_count, totalCents: r.total_cents, currency: r.currency, cancelled: r.cancelled ?? true, keyTaken: r.key_taken, liveOrder: r.live_order };
 }
 
-/** The sale's locks in one statement: the hold row FOR UPDATE, the event row FOR SHARE (serialises with an admin cancel). */
+/**
+ * The sale's locks, event first: the event row FOR SHARE (an admin cancel holds it FOR NO KEY
+ * UPDATE, so a sale and a cancel serialise), then the hold row FOR UPDATE. The admin cancel takes
+ * the same order (event, then holds), so the two can never deadlock.
+ */
 export async function lockForSale(
   tx: Queryable,
+  eventId: string,
   holdId: string,
 ): Promise<{ holdStatus: string; userId: string; cancelled: boolean; eventName: string; startsAt: Date; venueName: string } | null> {
-  const { rows } = await tx.query(
-    `SELECT h.status, h.user_id, e.cancelled_at IS NOT NULL AS cancelled, e.name, e.starts_at, v.name AS venue_name
-       FROM holds h JOIN events e ON e.id = h.event_id JOIN venues v ON v.id = e.venue_id
-      WHERE h.id = $1
-        FOR UPDATE OF h FOR SHARE OF e`,
-    [holdId],
+  const ev = await tx.query(
+    `SELECT e.cancelled_at IS NOT NULL AS cancelled, e.name, e.starts_at, v.name AS venue_name
+       FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = $1 FOR SHARE OF e`,
+    [eventId],
   );
-  const r = rows[0];
-  return r ? { holdStatus: r.status, userId: r.user_id, cancelled: r.cancelled, eventName: r.name, startsAt: r.starts_at, venueName: r.venue_name } : null;
+  const e = ev.rows[0];
+  if (!e) return null;
+  const h = await tx.query(`SELECT status, user_id FROM holds WHERE id = $1 AND event_id = $2 FOR UPDATE`, [holdId, eventId]);
+  const r = h.rows[0];
+  return r ? { holdStatus: r.status, userId: r.user_id, cancelled: e.cancelled, eventName: e.name, startsAt: e.starts_at, venueName: e.venue_name } : null;
 }
 
 /** Sold seats with what a ticket shows. */

@@ -280,7 +280,7 @@ export class CheckoutService {
   /** Transaction 2: the sale. Throws an AppError when the hold is no longer ours to sell. Returns the order as the buyer sees it. */
   private async sell(order: OrderRow, paymentId: string, provider: string, last4: string): Promise<{ order: Order; sold: SoldSeat[] }> {
     return withTransaction(this.deps.db, async (tx) => {
-      const locked = order.holdId ? await lockForSale(tx, order.holdId) : null;
+      const locked = order.holdId ? await lockForSale(tx, order.eventId, order.holdId) : null;
       if (locked?.cancelled) throw this.storedFailure('event_cancelled');
       // Still active is what matters: the grace kept the worker away; if it ended the hold anyway, we do not sell.
       if (!locked || locked.userId !== order.userId || locked.holdStatus !== 'active') throw this.storedFailure('hold_expired');

@@ -117,7 +117,9 @@ export async function completedOrderIds(db: Queryable, eventId: string): Promise
 
 /** Mark the event cancelled (keeps the first cancellation time); false when there is no such event. */
 export async function markEventCancelled(tx: Queryable, eventId: string): Promise<{ alreadyCancelled: boolean } | null> {
-  const before = await tx.query(`SELECT cancelled_at IS NOT NULL AS cancelled FROM events WHERE id = $1 FOR UPDATE`, [eventId]);
+  // FOR NO KEY UPDATE, not FOR UPDATE: it must not block FOR KEY SHARE (the foreign-key checks of a
+  // checkout inserting an order while holding its hold row), or the two could deadlock.
+  const before = await tx.query(`SELECT cancelled_at IS NOT NULL AS cancelled FROM events WHERE id = $1 FOR NO KEY UPDATE`, [eventId]);
   if (!before.rows[0]) return null;
   await tx.query(`UPDATE events SET cancelled_at = COALESCE(cancelled_at, now()), updated_at = now() WHERE id = $1`, [eventId]);
   return { alreadyCancelled: before.rows[0].cancelled };
