@@ -372,6 +372,8 @@ export class CheckoutService {
       }
       const done = await withTransaction(this.deps.db, async (tx) => {
         const code = charge && !refunded ? 'refund_pending' : 'hold_expired';
+        // Lock order as everywhere else (hold before order) so this never deadlocks with a sale.
+        if (order.holdId) await lockHold(tx, order.holdId);
         if (!(await finishReconciled(tx, order.id, code, charge?.paymentId ?? null))) return false;
         if (charge) {
           await upsertPayment(tx, {
