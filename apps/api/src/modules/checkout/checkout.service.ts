@@ -248,6 +248,9 @@ export class CheckoutService {
     } catch (err) {
       const reason: FailureReason = err instanceof PaymentDeclined ? 'payment_declined' : 'payment_unavailable';
       await withTransaction(this.deps.db, async (tx) => {
+        // Hold before order, the lock order of every checkout transaction.
+        // No free extension: the hold goes back to its own expiry and stays until then.
+        if (order.holdId && order.holdExpiresAt) await restoreHoldExpiry(tx, order.holdId, order.holdExpiresAt);
         await failOrder(tx, order.id, reason);
         await upsertPayment(tx, {
           orderId: order.id,
@@ -258,8 +261,6 @@ export class CheckoutService {
           status: reason === 'payment_declined' ? 'declined' : 'failed',
           last4,
         });
-        // No free extension: the hold goes back to its own expiry and stays until then.
-        if (order.holdId && order.holdExpiresAt) await restoreHoldExpiry(tx, order.holdId, order.holdExpiresAt);
       });
       throw this.toAppError(err);
     }
