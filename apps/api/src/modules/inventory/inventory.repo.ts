@@ -127,6 +127,10 @@ export interface HoldLocks {
 }
 
 /**
+ * Seat rows are found by primary key only (the event is checked on the returned rows): with an
+ * `event_id = $2` condition PostgreSQL's generic plan for this prepared statement picks the
+ * (event_id, status) index and reads the whole event.
+ *
  * Phase 2's locks in ONE round trip, without waiting (NOWAIT: a concurrent taker makes this fail
  * at once with 55P03 instead of queueing behind it): the user's active hold row of the event,
  * then the requested seat rows. Also returns the user's bought-seat count and whether the event
@@ -143,10 +147,9 @@ export async function lockForHold(tx: Queryable, eventId: string, userId: string
                 WHERE o.user_id = $3 AND o.event_id = $2 AND so.status = 'sold') AS user_sold,
               (SELECT cancelled_at IS NULL AND on_sale_at <= now() AND starts_at > now() FROM events WHERE id = $2) AS on_sale
      ), seats AS (
-       SELECT s.id, s.seat_index, s.status, s.hold_id, sec.name AS section, s.row_label, s.number, sec.price_cents
+       SELECT s.id, s.event_id, s.seat_index, s.status, s.hold_id, sec.name AS section, s.row_label, s.number, sec.price_cents
          FROM event_seats s JOIN event_sections sec ON sec.id = s.section_id
-        WHERE s.id = ANY($1::uuid[]) AND s.event_id = $2
-        ORDER BY s.seat_index
+        WHERE s.id = ANY($1::uuid[])
           FOR UPDATE OF s NOWAIT
      )
      SELECT ctx.*, seats.* FROM ctx LEFT JOIN seats ON true`,
@@ -157,8 +160,9 @@ export async function lockForHold(tx: Queryable, eventId: string, userId: string
     prevHold: r0.prev_id ? { id: r0.prev_id, createdAt: r0.prev_created_at } : null,
     userSold: r0.user_sold,
     onSale: r0.on_sale === true,
+    // Seats of other events were locked too (briefly) but are not this event's: leave them out.
     seats: rows
-      .filter((r) => r.id)
+      .filter((r) => r.id && r.event_id === eventId)
       .sort((a, b) => a.seat_index - b.seat_index)
       .map((r) => ({
         id: r.id,
@@ -191,17 +195,17 @@ export async function holdInOneStatement(
       `WITH prev AS (
          SELECT id, created_at FROM holds WHERE event_id = $2 AND user_id = $3 AND status = 'active' FOR UPDATE NOWAIT
        ), seats AS (
-         SELECT s.id, s.seat_index, s.status, s.hold_id, sec.name AS section, s.row_label, s.number, sec.price_cents
+         SELECT s.id, s.event_id, s.seat_index, s.status, s.hold_id, sec.name AS section, s.row_label, s.number, sec.price_cents
            FROM event_seats s JOIN event_sections sec ON sec.id = s.section_id
-          WHERE s.id = ANY($1::uuid[]) AND s.event_id = $2
+          WHERE s.id = ANY($1::uuid[])
             FOR UPDATE OF s NOWAIT
        ), ctx AS (
          SELECT (SELECT id FROM prev) AS prev_id, (SELECT created_at FROM prev) AS prev_created_at,
                 (SELECT count(*) FROM orders o JOIN event_seats so ON so.order_id = o.id
                   WHERE o.user_id = $3 AND o.event_id = $2 AND so.status = 'sold') AS user_sold,
                 (SELECT cancelled_at IS NULL AND on_sale_at <= now() AND starts_at > now() FROM events WHERE id = $2) AS on_sale,
-                (SELECT count(*) FROM seats) AS found,
-                (SELECT count(*) FROM seats WHERE status = 'available') AS free
+                (SELECT count(*) FROM seats WHERE event_id = $2) AS found,
+                (SELECT count(*) FROM seats WHERE event_id = $2 AND status = 'available') AS free
        ), ins AS (
          INSERT INTO holds (id, event_id, user_id, session_id, expires_at)
          SELECT $4, $2, $3, $5, now() + make_interval(secs => $6) FROM ctx
@@ -209,7 +213,7 @@ export async function holdInOneStatement(
          RETURNING id, expires_at
        ), upd AS (
          UPDATE event_seats es SET status = 'held', hold_id = ins.id, holder_user_id = $3, held_until = ins.expires_at, updated_at = now()
-           FROM ins WHERE es.id = ANY($1::uuid[]) AND es.event_id = $2 AND es.status = 'available'
+           FROM ins WHERE es.id = ANY($1::uuid[]) AND es.status = 'available'
          RETURNING es.id
        )
        SELECT ctx.*, (SELECT expires_at FROM ins) AS expires_at, (SELECT count(*) FROM upd) AS marked, seats.*
@@ -224,7 +228,7 @@ export async function holdInOneStatement(
     onSale: r0.on_sale === true,
     inserted: r0.expires_at ? { expiresAt: r0.expires_at, marked: r0.marked } : null,
     seats: rows
-      .filter((r) => r.id)
+      .filter((r) => r.id && r.event_id === h.eventId)
       .sort((a, b) => a.seat_index - b.seat_index)
       .map((r) => ({
         id: r.id,
@@ -256,14 +260,18 @@ export interface ReleasedSeat {
 /**
  * Put a hold's seats back on sale. Conditional on the seat still being held by that hold, so a
  * seat that checkout already sold is never touched.
+ *
+ * Note: "hold_id = X" alone means "held by X" — the CHECK constraint on event_seats allows a
+ * hold_id only on held seats. Not adding `status = 'held'` is deliberate: it would let the
+ * planner combine the partial expiry index (bloated by churn) and make this slow.
  */
 export async function releaseHoldSeats(tx: Queryable, holdIds: string[]): Promise<ReleasedSeat[]> {
   const { rows } = await tx.query(named('inv_release_hold_seats', 
     `WITH old AS (
-       SELECT id, hold_id FROM event_seats WHERE hold_id = ANY($1::uuid[]) AND status = 'held' FOR UPDATE
+       SELECT id, hold_id FROM event_seats WHERE hold_id = ANY($1::uuid[]) FOR UPDATE
      )
      UPDATE event_seats s SET status = 'available', hold_id = NULL, holder_user_id = NULL, held_until = NULL, updated_at = now()
-       FROM old WHERE s.id = old.id AND s.status = 'held' AND s.hold_id = old.hold_id
+       FROM old WHERE s.id = old.id AND s.hold_id = old.hold_id
      RETURNING s.id, s.seat_index, s.event_id, old.hold_id`,
     [holdIds],
   ));
@@ -294,7 +302,7 @@ export async function insertHoldAndMarkSeats(
        RETURNING id, expires_at
      ), s AS (
        UPDATE event_seats SET status = 'held', hold_id = h.id, holder_user_id = $3, held_until = h.expires_at, updated_at = now()
-         FROM h WHERE event_seats.id = ANY($6::uuid[]) AND event_seats.event_id = $2
+         FROM h WHERE event_seats.id = ANY($6::uuid[])
        RETURNING event_seats.id
      )
      SELECT (SELECT expires_at FROM h) AS expires_at, (SELECT count(*) FROM s) AS marked`,
@@ -319,7 +327,7 @@ export async function findCurrentHold(db: Queryable, userId: string, eventId?: s
     `SELECT h.id, h.event_id, h.user_id, h.expires_at, e.currency,
             s.id AS seat_id, s.seat_index, sec.name AS section, s.row_label, s.number, sec.price_cents
        FROM holds h JOIN events e ON e.id = h.event_id
-       LEFT JOIN event_seats s ON s.hold_id = h.id AND s.status = 'held'
+       LEFT JOIN event_seats s ON s.hold_id = h.id
        LEFT JOIN event_sections sec ON sec.id = s.section_id
       WHERE h.id = (SELECT id FROM holds WHERE user_id = $1 AND status = 'active' AND expires_at > now()
                        AND ($2::uuid IS NULL OR event_id = $2) ORDER BY created_at DESC LIMIT 1)
@@ -360,7 +368,7 @@ export async function releaseOwnHold(
          RETURNING id, event_id, created_at
        ), s AS (
          UPDATE event_seats es SET status = 'available', hold_id = NULL, holder_user_id = NULL, held_until = NULL, updated_at = now()
-           FROM h WHERE es.hold_id = h.id AND es.status = 'held'
+           FROM h WHERE es.hold_id = h.id
          RETURNING es.id, es.seat_index, es.event_id
        )
        SELECT h.id, h.event_id, h.created_at, s.id AS seat_id, s.seat_index FROM h LEFT JOIN s ON true`,
