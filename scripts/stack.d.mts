@@ -48,8 +48,10 @@ export interface Stack {
   frontPort: number;
   instances: StackInstance[];
   logDir: string | null;
-  /** Resolves when an instance or nginx exits (a crash, or stop()). */
+  /** Resolves when the first instance or nginx exits (a crash, a kill, or stop()). */
   exited: Promise<{ who: string; code: number | null; signal: NodeJS.Signals | null }>;
+  /** Called for each instance or nginx exit that stop() did not cause. */
+  onExit(listener: (e: { who: string; code: number | null; signal: NodeJS.Signals | null; instancesLeft: number }) => void): void;
   /** SIGTERM everything (graceful shutdown; SIGKILL after 20 s); resolves when all have exited. */
   stop(): Promise<void>;
 }

@@ -320,7 +320,9 @@ export async function startStack({
 
   const procs = [];
   let front = null;
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     await front?.stop();
     front = null;
     await Promise.all(procs.map((p) => terminate(p.child)));
@@ -369,11 +371,20 @@ export async function startStack({
       frontPort,
       instances: procs.map(({ id, port, url: u, child, logFile }) => ({ id, port, url: u, pid: child.pid, logFile })),
       logDir,
-      /** Resolves when an instance or the front door exits on its own (e.g. a crash). */
+      /** Resolves when the first instance or nginx exits (a crash, a kill, or stop()). */
       exited: new Promise((resolve) => {
         for (const p of procs) p.child.once('exit', (code, signal) => resolve({ who: p.id, code, signal }));
         front?.child?.once('exit', (code, signal) => resolve({ who: 'nginx', code, signal }));
       }),
+      /**
+       * Call `listener({ who, code, signal, instancesLeft })` whenever an instance or nginx exits
+       * while the stack is not being stopped. The front door keeps serving with the instances left.
+       */
+      onExit(listener) {
+        const alive = () => procs.filter((p) => p.child.exitCode === null && p.child.signalCode === null).length;
+        for (const p of procs) p.child.once('exit', (code, signal) => !stopping && listener({ who: p.id, code, signal, instancesLeft: alive() }));
+        front?.child?.once('exit', (code, signal) => !stopping && listener({ who: 'nginx', code, signal, instancesLeft: alive() }));
+      },
       stop,
     };
   } catch (err) {

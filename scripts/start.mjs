@@ -109,12 +109,19 @@ async function main() {
   console.log(`Press Ctrl-C to stop (or: kill $(cat ${path.relative(ROOT, pidFile)})).`);
   console.log(line);
 
-  const died = await stack.exited;
-  if (stopping) return;
-  console.error(`\n${died.who} exited unexpectedly (code ${died.code ?? died.signal}); stopping the rest.`);
-  stopping = true;
-  await stack.stop();
-  process.exit(1);
+  // One instance going away is survivable (the front door skips it); the front door itself or
+  // the last instance is not.
+  stack.onExit(async ({ who, code, signal, instancesLeft }) => {
+    if (stopping) return;
+    if (who !== 'nginx' && instancesLeft > 0) {
+      warn(`${who} exited (${signal ?? `code ${code}`}); the front door goes on with ${instancesLeft} instance(s). See its log.`);
+      return;
+    }
+    console.error(`\n${who} exited (${signal ?? `code ${code}`}); stopping the rest.`);
+    stopping = true;
+    await stack.stop();
+    process.exit(1);
+  });
 }
 
 async function startStackLazy(opts) {

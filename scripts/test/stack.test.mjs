@@ -227,6 +227,21 @@ for (const frontDoor of frontDoors) {
       assert.match(received, /event: availability\ndata: \{"version":\d+,"changes":\[\[0,"h"\]\]\}/);
     });
 
+    test('when one instance has stopped, then GET requests are still all answered by the other two', async () => {
+      // Arrange
+      const victim = stack.instances[1];
+      process.kill(victim.pid, 'SIGTERM');
+      for (let i = 0; i < 100 && !(await portFree(victim.port)); i++) await new Promise((r) => setTimeout(r, 100));
+      // Act
+      const answers = [];
+      for (let i = 0; i < 9; i++) answers.push(await request(`${base}/health`));
+      // Assert
+      assert.equal(await portFree(victim.port), true);
+      for (const a of answers) assert.equal(a.status, 200, a.text);
+      const seen = new Set(answers.map((a) => JSON.parse(a.text).instance));
+      assert.deepEqual([...seen].sort(), ['api-1', 'api-3']);
+    });
+
     test('when the stack is stopped, then every instance has exited and the ports are free', async () => {
       // Act
       await stack.stop();
