@@ -1,15 +1,24 @@
 import { createRootRouteWithContext, Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import type { RouterContext } from '../router';
-import { useAuthActions, useCurrentUser } from '../features/auth';
-import { Button, EmptyState, Toasts, toast, cx } from '../components/ui';
+import { useAuthActions, useCurrentUser, useSessionKnown } from '../features/auth';
+import { Button, EmptyState, PageSpinner, Toasts, toast, cx } from '../components/ui';
 
 export const Route = createRootRouteWithContext<RouterContext>()({
-  // Resolve the session once before the first page so the header and guards agree.
-  beforeLoad: async ({ context }) => {
-    await context.auth.ensure();
+  // Ask for the session at once but do not block the layout on it: the header renders
+  // immediately (no blank page) and guards/loaders that need the user await `auth.ensure()`.
+  beforeLoad: ({ context }) => {
+    void context.auth.ensure();
   },
   component: RootLayout,
+  // The first load shows the page frame with a spinner at once instead of an empty page.
+  pendingMs: 0,
+  pendingComponent: () => (
+    <div className="flex min-h-screen flex-col">
+      <div className="h-16 border-b border-slate-200 bg-white" />
+      <PageSpinner />
+    </div>
+  ),
   notFoundComponent: () => (
     <div className="mx-auto max-w-2xl px-4 py-12">
       <EmptyState
@@ -44,6 +53,7 @@ function RootLayout() {
 
 function Header() {
   const user = useCurrentUser();
+  const sessionKnown = useSessionKnown();
   const { signOut } = useAuthActions();
   const navigate = useNavigate();
   const [menuOpen, setMenuOpen] = useState(false);
@@ -71,7 +81,9 @@ function Header() {
           Admin
         </Link>
       )}
-      {user ? (
+      {!sessionKnown ? (
+        <span className="inline-block h-8 w-20" aria-hidden="true" />
+      ) : user ? (
         <Button variant="ghost" size="sm" onClick={onSignOut} className="justify-start sm:justify-center">
           Sign out<span className="sr-only"> ({user.name})</span>
         </Button>

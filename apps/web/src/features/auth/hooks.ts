@@ -9,6 +9,11 @@ export function useCurrentUser(): User | null {
   return useSessionStore((s) => s.user);
 }
 
+/** False until GET /auth/me has answered once (the header waits before showing Sign in). */
+export function useSessionKnown(): boolean {
+  return useSessionStore((s) => s.status === 'ready');
+}
+
 /** Sign in/up/out; each re-runs the route guards and loaders for the new session. */
 export function useAuthActions() {
   const router = useRouter();

@@ -18,7 +18,7 @@ export const Route = createFileRoute('/events/$eventId')({
       fetchEvent(params.eventId, signal),
       fetchSeatMap(params.eventId, signal),
       fetchAvailability(params.eventId, null, signal),
-      context.auth.current() ? fetchCurrentHold(params.eventId, signal) : Promise.resolve(null),
+      context.auth.ensure().then((user) => (user ? fetchCurrentHold(params.eventId, signal) : null)),
     ]);
     if (availability.kind !== 'snapshot') throw new Error('Seat availability could not be loaded.');
     return { event, seatmap, availability: availability.availability, hold, arrivedAt: performance.now() };
