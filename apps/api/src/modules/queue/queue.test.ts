@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, signedInAgent, type TestContext } from '../../../test/context.js';
 import { createTestEvent } from '../../../test/factories.js';
 import { queueKeys } from './queue.scripts.js';
+import { startWorkers, workerList } from '../../workers.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -203,6 +204,27 @@ describe('waiting room: admission and enforcement', () => {
 
     expect(await admittedMembers(eventId)).toEqual([`s:${sessionIdOf(s2)}`]);
     expect((await first.get(`/api/v1/events/${eventId}/queue`)).body.status).toBe('not_in_queue');
+  });
+
+  it('when the app workers run (workerList), then a queued fan is admitted within a few ticks without anyone calling the service', async () => {
+    const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 600 });
+    const agent = ctx.agent();
+    await agent.post(`/api/v1/events/${eventId}/queue`).expect(200);
+    const names = workerList(ctx.deps, ctx.services).map((w) => w.name);
+    const stop = startWorkers(ctx.deps, ctx.services, workerList(ctx.deps, ctx.services).filter((w) => w.name === 'queue-admission'));
+    try {
+      let status = '';
+      for (let i = 0; i < 40 && status !== 'admitted'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = (await agent.get(`/api/v1/events/${eventId}/queue`)).body.status;
+      }
+
+      expect(names).toContain('queue-admission');
+      expect(status).toBe('admitted');
+      expect(await ctx.redis.zcard(queueKeys(eventId).admitted)).toBe(1);
+    } finally {
+      await stop();
+    }
   });
 
   it('when the rate is fractional (30 a minute), then the token bucket admits one now, none right after, and one again two seconds later', async () => {
