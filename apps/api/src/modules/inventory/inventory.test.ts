@@ -330,6 +330,52 @@ describe('holds', () => {
   });
 });
 
+describe('holds and checkout', () => {
+  it('when a release races a checkout that holds the hold row and sells it, then the release gets 404 and the seats stay sold', async () => {
+    const ev = await createTestEvent(ctx.db);
+    const { agent, user } = await signedInAgent(ctx);
+    const h = await agent.post(`/api/v1/events/${ev.eventId}/holds`).send({ seatIds: [ev.seatIds[0], ev.seatIds[1]] });
+    expect(h.status).toBe(201);
+    const client = await ctx.db.connect();
+    try {
+      // Checkout's protocol: lock the hold row first, then convert it and sell its seats.
+      await client.query('BEGIN');
+      await client.query('SELECT id FROM holds WHERE id = $1 FOR UPDATE', [h.body.id]);
+      const release = agent.delete(`/api/v1/holds/${h.body.id}`).then((r) => r);
+      await new Promise((r) => setTimeout(r, 300)); // the release is now waiting on the hold row
+      const order = await client.query(
+        `INSERT INTO orders (user_id, event_id, hold_id, idempotency_key, request_hash, status, total_cents, currency, payment_id)
+         VALUES ($1, $2, $3, 'k-race-0001', 'h', 'completed', 0, 'EUR', 'p1') RETURNING id`,
+        [user.id, ev.eventId, h.body.id],
+      );
+      await client.query(`UPDATE holds SET status = 'converted', ended_at = now() WHERE id = $1`, [h.body.id]);
+      await client.query(`UPDATE event_seats SET status = 'sold', order_id = $2, hold_id = NULL, held_until = NULL WHERE hold_id = $1`, [
+        h.body.id,
+        order.rows[0].id,
+      ]);
+      await client.query('COMMIT');
+      expectProblem(await release, 404, 'not_found');
+    } finally {
+      client.release();
+    }
+    expect((await dbStatuses(ev.eventId)).slice(0, 3)).toBe('ssa');
+    const { rows } = await ctx.db.query('SELECT status FROM holds WHERE id = $1', [h.body.id]);
+    expect(rows[0].status).toBe('converted');
+  });
+
+  it('when seats change, then the inventory metrics count them', async () => {
+    const ev = await createTestEvent(ctx.db);
+    const { agent } = await signedInAgent(ctx);
+    const h = await agent.post(`/api/v1/events/${ev.eventId}/holds`).send({ seatIds: [ev.seatIds[0], ev.seatIds[1]] });
+    await agent.delete(`/api/v1/holds/${h.body.id}`);
+    const text = await ctx.deps.metrics.registry.metrics();
+    expect(text).toMatch(/inventory_seats_reserved_total\{[^}]*\} [1-9]/);
+    expect(text).toMatch(/inventory_seats_released_total\{[^}]*reason="released"[^}]*\} [1-9]/);
+    expect(text).toMatch(/inventory_lock_attempts_total\{[^}]*result="acquired"[^}]*\} [1-9]/);
+    expect(text).toMatch(/inventory_hold_duration_seconds_count\{[^}]*ended="released"[^}]*\} [1-9]/);
+  });
+});
+
 describe('hold expiry', () => {
   it('when a hold has expired, then the worker returns its seats, deletes its locks and updates the snapshot; two workers at once are safe', async () => {
     const short = ctx.sibling({ HOLD_TTL_SECONDS: '1' });
