@@ -87,6 +87,57 @@ function summary(ms) {
   return { n: s.length, p50: +pct(s, 50).toFixed(1), p95: +pct(s, 95).toFixed(1), p99: +pct(s, 99).toFixed(1), max: s.length ? +s[s.length - 1].toFixed(1) : NaN };
 }
 
+/**
+ * Server-side latency from the instances' own `http_request_duration_seconds` histograms (summed
+ * over instances): time inside Node from the first middleware to the response, i.e. without the
+ * client-side and accept queueing that dominates on a saturated box. Quantiles interpolated in buckets.
+ */
+async function serverSideLatency(bases) {
+  const groups = new Map();
+  for (const base of bases) {
+    const r = await new Promise((resolve, reject) => {
+      http.get(`${base}/metrics`, { agent }, (res) => {
+        let t = '';
+        res.on('data', (c) => (t += c));
+        res.on('end', () => resolve(t));
+      }).on('error', reject);
+    });
+    for (const line of r.split('\n')) {
+      const m = /^http_request_duration_seconds_bucket\{(.*)\} (\d+(?:\.\d+)?)$/.exec(line);
+      if (!m) continue;
+      const labels = Object.fromEntries([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+      const key = `${labels.method} ${labels.route} ${labels.status}`;
+      const le = labels.le === '+Inf' ? Infinity : Number(labels.le);
+      const g = groups.get(key) ?? new Map();
+      g.set(le, (g.get(le) ?? 0) + Number(m[2]));
+      groups.set(key, g);
+    }
+  }
+  const out = {};
+  for (const [key, g] of groups) {
+    if (!/holds|checkout/.test(key)) continue;
+    const buckets = [...g].sort((a, b) => a[0] - b[0]);
+    const total = buckets[buckets.length - 1][1];
+    if (!total) continue;
+    const q = (p) => {
+      const target = p * total;
+      let prevLe = 0;
+      let prevCount = 0;
+      for (const [le, count] of buckets) {
+        if (count >= target) {
+          if (le === Infinity) return `>${prevLe * 1000}`;
+          return +((prevLe + ((le - prevLe) * (target - prevCount)) / Math.max(1, count - prevCount)) * 1000).toFixed(1);
+        }
+        prevLe = le;
+        prevCount = count;
+      }
+      return NaN;
+    };
+    out[key] = { n: total, p50: q(0.5), p95: q(0.95), p99: q(0.99) };
+  }
+  return out;
+}
+
 /** A 1,000-seat event: rows of 50; the first HOT seats (indexes 0..HOT-1) are the front rows. */
 async function createEvent(db) {
   const client = await db.connect();
@@ -253,6 +304,7 @@ async function main() {
       }),
     );
     const elapsedS = (now() - t0) / 1000;
+    const serverMs = await serverSideLatency(bases);
 
     // --- the check against the database --------------------------------------------------------
     const q = async (sql) => (await db.query(sql, [ev.eventId])).rows;
@@ -278,6 +330,7 @@ async function main() {
       holdsPerSecond: +(holdsOk / elapsedS).toFixed(1),
       checkoutsPerSecond: +(checkoutsOk / elapsedS).toFixed(1),
       latencyMs: { hold: summary(lat.hold), holdBestAvailable: summary(lat.holdBest), conflict: summary(lat.conflict), checkout: summary(lat.checkout), release: summary(lat.release) },
+      serverSideLatencyMs: serverMs,
       statuses,
       conflictCodes,
       fiveXX,

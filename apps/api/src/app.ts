@@ -136,8 +136,8 @@ export function createApp(deps: AppDeps): App {
   api.use('/events/:eventId/queue', queueRoutes(services));
   api.use('/admin/events', queueAdminRoutes(services));
   // Module routers are mounted here, one line each.
-  api.use('/checkout', checkoutRoutes(services));
-  api.use('/orders', ordersRoutes(services));
+  api.use(checkoutRoutes(services));
+  api.use(ordersRoutes(services));
   api.use('/tickets', ticketsRoutes(services));
   api.use('/admin', checkinRoutes(services));
   api.use('/admin', adminEventCancelRoutes(services));

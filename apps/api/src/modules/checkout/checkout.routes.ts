@@ -8,8 +8,9 @@ import { requireAuth } from '../../platform/security.js';
 /** POST /checkout: pay for a hold, exactly once per Idempotency-Key. */
 export function checkoutRoutes(services: Services): Router {
   const r = Router();
+  // Full path (router mounted at /api/v1): the metrics route label of a '/' route under a mount drops the mount.
   r.post(
-    '/',
+    '/checkout',
     requireAuth,
     (req, _res, next) => {
       // Checked before the body so a keyless request changes nothing and says exactly why.

@@ -262,5 +262,6 @@ describe('POST /checkout', () => {
     expect(res.text).toMatch(/^checkout_failures_total\{[^}]*reason="payment_declined"[^}]*\} [1-9]/m);
     expect(res.text).toMatch(/^payment_charges_total\{[^}]*\} [1-9]/m);
     expect(res.text).toMatch(/^payment_breaker_state\{[^}]*\} 0$/m);
+    expect(res.text).toMatch(/^http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/checkout"[^}]*\} [1-9]/m);
   });
 });

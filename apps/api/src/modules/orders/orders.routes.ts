@@ -8,25 +8,24 @@ import { requireAuth, requireRole } from '../../platform/security.js';
 
 type OrderParams = z.infer<typeof OrderIdParams>;
 
-/** /orders: the signed-in user's own orders. */
+/** /orders: the signed-in user's own orders. Mounted at /api/v1 with full paths (see checkout.routes.ts). */
 export function ordersRoutes(services: Services): Router {
   const r = Router();
-  r.use(requireAuth);
 
-  r.get('/', validate({ query: OrderListQuery }), async (req, res) => {
+  r.get('/orders', requireAuth, validate({ query: OrderListQuery }), async (req, res) => {
     const { page, limit } = parsed<unknown, z.infer<typeof OrderListQuery>>(res).query;
     res.setHeader('Cache-Control', 'private, no-store');
     res.json(await services.orders.list(req.session.userId!, page, limit));
   });
 
-  r.get('/:orderId', validate({ params: OrderIdParams }), async (req, res) => {
+  r.get('/orders/:orderId', requireAuth, validate({ params: OrderIdParams }), async (req, res) => {
     const order = await services.orders.getOrder(parsed<OrderParams>(res).params.orderId, req.session.userId!);
     if (!order) throw new NotFoundError('Order');
     res.setHeader('Cache-Control', 'private, no-store');
     res.json(order);
   });
 
-  r.post('/:orderId/cancel', validate({ params: OrderIdParams }), async (req, res) => {
+  r.post('/orders/:orderId/cancel', requireAuth, validate({ params: OrderIdParams }), async (req, res) => {
     res.json(await services.orders.cancel(req.session.userId!, parsed<OrderParams>(res).params.orderId));
   });
 
