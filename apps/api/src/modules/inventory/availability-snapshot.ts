@@ -210,13 +210,17 @@ export class AvailabilitySnapshot {
   async apply(eventId: string, changes: SeatChange[]): Promise<void> {
     if (!changes.length) return;
     this.dirty.add(eventId);
+    const args: (string | number)[] = [];
+    for (const [i, c] of changes) {
+      if (!Number.isInteger(i) || i < 0 || (c !== 'a' && c !== 'h' && c !== 's')) {
+        // A caller's bug, not a Redis problem: do not trip the breaker; the reconcile fixes the snapshot.
+        this.logger.error({ eventId, change: [i, c] }, 'invalid seat change ignored');
+        return;
+      }
+      args.push(i, c);
+    }
     if (!this.breaker.canTry()) return;
     try {
-      const args: (string | number)[] = [];
-      for (const [i, c] of changes) {
-        if (!Number.isInteger(i) || i < 0 || (c !== 'a' && c !== 'h' && c !== 's')) throw new Error(`bad seat change ${String(i)}:${String(c)}`);
-        args.push(i, c);
-      }
       await this.redis.invSnapshotApply(2, keys.statuses(eventId), keys.meta(eventId), this.channel, eventId, ...args);
       // Read-your-writes in this process: the next read asks Redis instead of waiting for the message.
       this.mirror.delete(eventId);
