@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Availability, AvailabilityChanges, Hold, SeatMap } from '@ticketing/shared';
 import { createTestContext, signedInAgent, TEST_PASSWORD, type TestContext } from '../../../test/context.js';
 import { createTestEvent } from '../../../test/factories.js';
 import { holdExpiryWorker } from './inventory.worker.js';
@@ -46,6 +47,7 @@ describe('seat map', () => {
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toMatch(/public, max-age=\d+/);
     expect(res.headers.etag).toMatch(/^"sm-/);
+    expect(SeatMap.safeParse(res.body).success).toBe(true);
     expect(res.body.eventId).toBe(ev.eventId);
     expect(res.body.sections).toHaveLength(2);
     expect(res.body.sections[0]).toMatchObject({ id: ev.sectionIds[0], priceCents: 9000, priceTier: 1 });
@@ -82,6 +84,7 @@ describe('availability', () => {
     const res = await ctx.agent().get(`/api/v1/events/${ev.eventId}/availability`);
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-cache');
+    expect(Availability.safeParse(res.body).success).toBe(true);
     expect(res.body).toMatchObject({ eventId: ev.eventId, statuses: 'a'.repeat(10), counts: { available: 10, held: 0, sold: 0 } });
     expect(res.headers.etag).toBe(`W/"av-${res.body.version}"`);
     const again = await ctx.agent().get(`/api/v1/events/${ev.eventId}/availability`).set('If-None-Match', res.headers.etag!);
@@ -149,7 +152,7 @@ describe('availability', () => {
       while (!text.includes('event: availability') && Date.now() < deadline) text += decoder.decode((await reader.read()).value);
       const data = /event: availability\ndata: (.*)\n\n/.exec(text)?.[1];
       expect(data).toBeDefined();
-      const msg = JSON.parse(data!);
+      const msg = AvailabilityChanges.parse(JSON.parse(data!));
       expect(msg.version).toBe(base.version + 1);
       expect(msg.changes).toEqual([
         [4, 'h'],
@@ -171,6 +174,7 @@ describe('holds', () => {
     const { agent, user } = await signedInAgent(ctx);
     const res = await agent.post(`/api/v1/events/${ev.eventId}/holds`).send({ seatIds: [ev.seatIds[0], ev.seatIds[1]] });
     expect(res.status).toBe(201);
+    expect(Hold.safeParse(res.body).success).toBe(true);
     expect(res.body).toMatchObject({ eventId: ev.eventId, totalCents: 5000, currency: 'EUR' });
     expect(res.body.seats).toEqual([
       { id: ev.seatIds[0], section: 'Section 1', row: 'A', number: '1', priceCents: 2500 },
