@@ -11,6 +11,8 @@ export class AvailabilityStream {
   private sub: Redis | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly anyListeners: ((eventId: string, json: string) => void)[] = [];
+  /** How to end each open client stream (shutdown). */
+  private readonly enders = new Set<() => void>();
 
   constructor(
     private readonly redis: Redis,
@@ -18,13 +20,18 @@ export class AvailabilityStream {
     private readonly logger: Logger,
   ) {}
 
-  /** Register a listener for one event; returns the unsubscribe function. */
-  listen(eventId: string, fn: Listener): () => void {
+  /**
+   * Register a listener for one event; returns the unsubscribe function. `end` (optional) ends
+   * the client's stream; `close()` calls it so shutdown is not held up by open streams.
+   */
+  listen(eventId: string, fn: Listener, end?: () => void): () => void {
+    if (end) this.enders.add(end);
     this.ensureSubscribed();
     let set = this.listeners.get(eventId);
     if (!set) this.listeners.set(eventId, (set = new Set()));
     set.add(fn);
     return () => {
+      if (end) this.enders.delete(end);
       const s = this.listeners.get(eventId);
       if (!s) return;
       s.delete(fn);
@@ -64,8 +71,10 @@ export class AvailabilityStream {
     this.sub = sub;
   }
 
-  /** Close the subscriber connection. */
+  /** End every open client stream (they reconnect elsewhere after `retry`) and close the subscriber connection. */
   async close(): Promise<void> {
+    for (const end of [...this.enders]) end();
+    this.enders.clear();
     const sub = this.sub;
     this.sub = null;
     this.listeners.clear();

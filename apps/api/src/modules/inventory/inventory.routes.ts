@@ -69,7 +69,11 @@ export function inventoryRoutes(services: Services): Router {
       'X-Accel-Buffering': 'no',
     });
     res.write('retry: 3000\n: connected\n\n');
-    const unlisten = inv.stream.listen(eventId, (json) => res.write(`event: availability\ndata: ${json}\n\n`));
+    const unlisten = inv.stream.listen(
+      eventId,
+      (json) => res.write(`event: availability\ndata: ${json}\n\n`),
+      () => res.end(),
+    );
     const heartbeat = setInterval(() => res.write(': hb\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
     const close = () => {

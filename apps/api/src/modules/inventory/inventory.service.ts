@@ -414,7 +414,10 @@ export class InventoryService {
     return this.snapshot.reconcileDirty();
   }
 
-  /** Stop background connections (the SSE subscriber). */
+  /**
+   * End open SSE streams and stop the Redis subscriber. Call on shutdown BEFORE `server.close()`:
+   * an open event stream is never idle, so it would otherwise hold the server open.
+   */
   async close(): Promise<void> {
     await this.stream.close();
   }

@@ -168,6 +168,30 @@ describe('availability', () => {
   });
 });
 
+describe('availability stream shutdown', () => {
+  it('when the inventory is closed (shutdown), then open streams are ended so the server can close', async () => {
+    const other = ctx.sibling();
+    const ev = await createTestEvent(ctx.db);
+    const server = other.app.listen(0);
+    try {
+      const port = (server.address() as { port: number }).port;
+      const resp = await fetch(`http://127.0.0.1:${port}/api/v1/events/${ev.eventId}/availability/stream`);
+      const reader = resp.body!.getReader();
+      await reader.read(); // the connected comment
+      expect(other.services.inventory.stream.size).toBe(1);
+      await other.services.inventory.close();
+      const deadline = Date.now() + 3000;
+      let done = false;
+      while (!done && Date.now() < deadline) done = (await reader.read()).done;
+      expect(done).toBe(true);
+      expect(other.services.inventory.stream.size).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
 describe('holds', () => {
   it('when a fan holds free seats, then 201 Hold, the seats are held by that hold in the DB and locked in Redis', async () => {
     const ev = await createTestEvent(ctx.db, { sections: [{ rows: 1, seatsPerRow: 10, priceCents: 2500 }] });
