@@ -29,11 +29,12 @@ export function Countdown({ expiresAt, onExpire, label = 'Seats held for' }: { e
     <div
       className={cx(
         'inline-flex items-center gap-2 rounded-full px-3 py-1 text-sm font-medium tabular-nums',
-        state.expired ? 'bg-slate-200 text-slate-700' : state.urgent ? 'animate-pulse bg-red-100 text-red-800 ring-1 ring-red-300' : 'bg-emerald-50 text-emerald-800 ring-1 ring-emerald-200',
+        // Urgent: solid red (only the icon pulses, so the text keeps full contrast).
+        state.expired ? 'bg-slate-200 text-slate-700' : state.urgent ? 'bg-red-600 text-white ring-1 ring-red-700' : 'bg-emerald-50 text-emerald-800 ring-1 ring-emerald-200',
       )}
       data-urgent={state.urgent || undefined}
     >
-      <svg className="h-4 w-4" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+      <svg className={cx('h-4 w-4', state.urgent && 'animate-pulse')} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
         <circle cx="12" cy="13" r="8" />
         <path d="M12 9v4l2 2M9 2h6" strokeLinecap="round" />
       </svg>
