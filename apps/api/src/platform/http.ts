@@ -94,9 +94,19 @@ function fromPgError(err: { code?: string }): AppError | null {
       return new AppError(409, 'conflict', 'A referenced item does not exist.');
     case '23514':
       return new AppError(409, 'conflict', 'That change would leave the data in an invalid state.');
+    case '40P01': // deadlock_detected: one side was rolled back; a retry succeeds
+    case '40001': // serialization_failure
+    case '57014': // query_canceled (statement timeout)
+    case '53300': // too_many_connections
+      return new AppError(503, 'service_unavailable', 'The system is busy. Please retry.', {}, { 'Retry-After': '1' });
     default:
       return null;
   }
+}
+
+/** node-postgres raises a plain Error when no pooled connection frees up in time. */
+function isPoolTimeout(err: unknown): boolean {
+  return err instanceof Error && /timeout exceeded when trying to connect|Connection terminated due to connection timeout/i.test(err.message);
 }
 
 /** The one error handler: AppError and known library errors → problem+json; anything else → 500 without internals. */
@@ -112,6 +122,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (e.type === 'entity.too.large') return sendProblem(res, new AppError(413, 'payload_too_large', 'The request body is too large.'));
     if (e.type === 'entity.parse.failed') return sendProblem(res, new AppError(400, 'validation_failed', 'The request body is not valid JSON.', { errors: [{ path: 'body', message: 'invalid JSON' }] }));
     if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return sendProblem(res, new AppError(415, 'unsupported_media_type', 'Unsupported request encoding.'));
+    if (isPoolTimeout(err)) {
+      logger.warn('database pool exhausted');
+      return sendProblem(res, new AppError(503, 'service_unavailable', 'The system is busy. Please retry.', {}, { 'Retry-After': '1' }));
+    }
     const mapped = fromPgError(e);
     if (mapped) {
       logger.warn({ pgCode: e.code }, 'mapped database error');

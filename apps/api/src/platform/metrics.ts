@@ -36,9 +36,9 @@ export function histogram<L extends string>(registry: client.Registry, name: str
  * resets `baseUrl` before `finish`; anything but a plain word folded to `:param`) plus the
  * route's own pattern. Unmatched requests are `unmatched`, so cardinality stays bounded.
  */
-function routeLabel(originalUrl: string, routePath: string): string {
+export function routeLabel(originalUrl: string, routePath: string): string {
   const segments = originalUrl.split('?')[0]!.split('/');
-  const own = routePath.split('/').length - 1;
+  const own = routePath === '/' ? 0 : routePath.split('/').length - 1;
   const base = segments.slice(0, Math.max(1, segments.length - own)).map((s) => (/^[a-z0-9-]*$/i.test(s) && !/\d{3}/.test(s) ? s : ':param'));
   return `${base.join('/')}${routePath === '/' ? '' : routePath}` || '/';
 }

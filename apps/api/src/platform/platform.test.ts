@@ -1,0 +1,49 @@
+import express from 'express';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { errorHandler } from './http.js';
+import { createLogger } from './logger.js';
+import { routeLabel } from './metrics.js';
+
+describe('route labels for metrics', () => {
+  it.each([
+    ['/api/v1/checkout', '/', '/api/v1/checkout'],
+    ['/api/v1/auth/me', '/me', '/api/v1/auth/me'],
+    ['/api/v1/orders/3f1c2a9e-1111-4222-8333-444455556666', '/:orderId', '/api/v1/orders/:orderId'],
+    ['/api/v1/events/3f1c2a9e-1111-4222-8333-444455556666/queue', '/', '/api/v1/events/:param/queue'],
+    ['/api/v1/events/x/seatmap?x=1', '/events/:eventId/seatmap', '/api/v1/events/:eventId/seatmap'],
+  ])('when %s matches route %s, then the label is %s', (url, route, label) => {
+    expect(routeLabel(url, route)).toBe(label);
+  });
+});
+
+describe('error handler', () => {
+  const app = express();
+  app.get('/deadlock', () => {
+    throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+  });
+  app.get('/pool', () => {
+    throw new Error('timeout exceeded when trying to connect');
+  });
+  app.get('/boom', () => {
+    throw new Error('SELECT secret FROM internals');
+  });
+  app.use(errorHandler(createLogger('silent', 'test')));
+
+  it('when PostgreSQL reports a deadlock or the pool is exhausted, then 503 service_unavailable with Retry-After', async () => {
+    for (const path of ['/deadlock', '/pool']) {
+      const res = await request(app).get(path);
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('service_unavailable');
+      expect(res.headers['retry-after']).toBe('1');
+    }
+  });
+
+  it('when an unknown error escapes, then 500 internal_error without its message', async () => {
+    const res = await request(app).get('/boom');
+    expect(res.status).toBe(500);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(res.body.code).toBe('internal_error');
+    expect(JSON.stringify(res.body)).not.toMatch(/SELECT|secret/);
+  });
+});
