@@ -13,6 +13,8 @@ export const Route = createRootRouteWithContext<RouterContext>()({
   component: RootLayout,
   // The first load shows the page frame with a spinner at once instead of an empty page.
   pendingMs: 0,
+  // …and leaves as soon as the page is ready (the default keeps a shown spinner for 500 ms).
+  pendingMinMs: 0,
   pendingComponent: () => (
     <div className="flex min-h-screen flex-col">
       <div className="h-16 border-b border-slate-200 bg-white" />
