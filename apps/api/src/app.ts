@@ -108,7 +108,7 @@ export function createApp(deps: AppDeps): App {
   app.use(
     session({
       name: 'tk.sid',
-      store: new RedisStore({ client: deps.redis, prefix: 'sess:', ttl: env.SESSION_TTL_SECONDS }),
+      store: new RedisStore({ client: deps.redis, prefix: 'sess:', ttl: env.SESSION_TTL_SECONDS, disableTouch: true }),
       secret: env.SESSION_SECRET,
       resave: false,
       saveUninitialized: false,

@@ -40,6 +40,8 @@ async function shutdown(signal: string) {
   }, 15_000);
   force.unref();
   await stopWorkers();
+  // Open SSE streams would keep server.close() waiting: end them first.
+  await services.inventory.close();
   // Stop accepting; idle keep-alive sockets are closed, busy ones finish their request first.
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
