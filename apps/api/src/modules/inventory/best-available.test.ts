@@ -57,4 +57,41 @@ describe('pickBestAvailable', () => {
     expect(pickBestAvailable(layout, () => true, { quantity: 2, sectionId: 'Z' })).toBeNull();
     expect(pickBestAvailable(layout, freeExcept([0, 1, 2]), { quantity: 2 })).toBeNull();
   });
+  it('when spread is 8 and the house is free, then picks vary over disjoint blocks of the best tier, centre first', () => {
+    const layout = rows([
+      { section: 'B', tier: 2, price: 100, rows: 2, seats: 20 },
+      { section: 'A', tier: 1, price: 900, rows: 3, seats: 20 },
+    ]);
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const picks = Array.from({ length: 400 }, () => ids(pickBestAvailable(layout, () => true, { quantity: 2 }, { spread: 8, random }))!);
+    const distinct = new Map<string, number>();
+    for (const p of picks) distinct.set(p.join(','), (distinct.get(p.join(',')) ?? 0) + 1);
+    // 8 blocks at most, they never overlap one another, all in the best tier and front row first.
+    expect(distinct.size).toBe(8);
+    const seats = [...distinct.keys()].flatMap((k) => k.split(','));
+    expect(new Set(seats).size).toBe(seats.length);
+    for (const s of seats) expect(s.startsWith('AR0-')).toBe(true);
+    // Weighted toward the best: the centre pair is the most frequent choice.
+    const top = [...distinct.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+    expect(top).toBe('AR0-10,AR0-11');
+  });
+
+  it('when spread is wide but only stranding blocks remain in one row class, then spreading never picks a stranding block while a clean one exists', () => {
+    // Row 0 of 5 with seat 1 taken (free 2..5): pairs [2,3] and [4,5] are clean, [3,4] strands.
+    const layout = rows([{ section: 'A', tier: 1, price: 1, rows: 1, seats: 5 }]);
+    for (let k = 0; k < 50; k++) {
+      const pick = ids(pickBestAvailable(layout, freeExcept([0]), { quantity: 2 }, { spread: 16 }));
+      expect([['AR0-2', 'AR0-3'], ['AR0-4', 'AR0-5']]).toContainEqual(pick);
+    }
+  });
+
+  it('when no adjacent block exists and spread is set, then the pick is still q distinct free seats of the best section', () => {
+    const layout = rows([{ section: 'A', tier: 1, price: 1, rows: 2, seats: 3 }]);
+    for (let k = 0; k < 20; k++) {
+      const pick = ids(pickBestAvailable(layout, freeExcept([1, 4]), { quantity: 3 }, { spread: 4 }))!;
+      expect(new Set(pick).size).toBe(3);
+      for (const s of pick) expect(['AR0-1', 'AR0-3', 'AR1-1', 'AR1-3']).toContain(s);
+    }
+  });
 });

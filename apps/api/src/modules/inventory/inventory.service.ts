@@ -42,8 +42,14 @@ const STALE_LOCK_AGE_MS = 10_000;
 const LOCK_MARGIN_MS = 120_000;
 /** How long event facts (on-sale window, high demand, limits) are reused by the hold path. */
 const SALE_INFO_TTL_MS = 1_000;
-/** Best available: fresh picks after a conflict. */
-const BEST_AVAILABLE_ATTEMPTS = 4;
+/**
+ * Best available: picks per request, and how many equally good disjoint blocks each attempt
+ * chooses among (randomly, weighted toward the best). The first attempt takes the single best
+ * block when this process has no other best-available request for the event in flight (a lone
+ * fan gets the best seats), else spreads over 8. A conflict costs one Redis round trip, so
+ * re-picking is cheap; the spread widens as attempts fail (more contention → spread more).
+ */
+const BEST_AVAILABLE_SPREAD = [8, 8, 16, 32, 64, 128] as const;
 
 /**
  * The seat inventory: seat map, availability snapshot, two-phase holds (Redis seat locks, then
@@ -58,6 +64,10 @@ export class InventoryService {
   readonly seatmaps: SeatmapCache;
   private readonly holdTtlSeconds: number;
   private readonly saleInfoCache = new Map<string, { at: number; info: EventSaleInfo }>();
+  /** Best available: seat indices (→ number of requests) being tried right now by this process, per event. */
+  private readonly pendingPicks = new Map<string, Map<number, number>>();
+  /** Best-available requests in flight in this process, per event. */
+  private readonly bestAvailableInFlight = new Map<string, number>();
 
   constructor(
     private readonly deps: AppDeps,
@@ -165,27 +175,71 @@ export class InventoryService {
 
   private async holdBestAvailable(event: EventSaleInfo, who: Shopper, input: Extract<HoldInput, { quantity: number }>): Promise<Hold> {
     const layout = await this.seatmap(event.id);
-    const taken = new Set<number>();
-    const indexById = new Map<string, number>();
-    for (const row of layout.rows) for (const s of row.seats) indexById.set(s.id, s.index);
+    const indexById = seatIndexById(layout);
     // The user's own held seats count as free for them (a new hold replaces the old one).
     const own = await findCurrentHold(this.deps.db, who.userId, event.id);
     const ownIdx = new Set(own?.seats.map((s) => s.index) ?? []);
-    for (let attempt = 0; attempt < BEST_AVAILABLE_ATTEMPTS; attempt++) {
+    const inFlight = (this.bestAvailableInFlight.get(event.id) ?? 0) + 1;
+    this.bestAvailableInFlight.set(event.id, inFlight);
+    try {
+      return await this.pickAndHold(event, who, input, layout, indexById, ownIdx, inFlight > 1);
+    } finally {
+      const n = (this.bestAvailableInFlight.get(event.id) ?? 1) - 1;
+      if (n > 0) this.bestAvailableInFlight.set(event.id, n);
+      else this.bestAvailableInFlight.delete(event.id);
+    }
+  }
+
+  private async pickAndHold(
+    event: EventSaleInfo,
+    who: Shopper,
+    input: Extract<HoldInput, { quantity: number }>,
+    layout: Layout,
+    indexById: Map<string, number>,
+    ownIdx: Set<number>,
+    contended: boolean,
+  ): Promise<Hold> {
+    const taken = new Set<number>();
+    for (const [attempt, max] of BEST_AVAILABLE_SPREAD.entries()) {
+      const spread = attempt === 0 && !contended ? 1 : max;
+      // The in-process snapshot copy can trail other instances by a few ms (≤ 1 s if a pub/sub
+      // message is lost): `taken` keeps every seat an earlier attempt of this request found locked,
+      // and seats other best-available requests of THIS process are trying right now are avoided.
       const snap = await this.snapshot.read(event.id);
       if (snap.kind !== 'body') throw new SeatsUnavailableError([], 'No seats match.');
       const st = snap.statuses;
-      const pick = pickBestAvailable(layout.rows, (i) => !taken.has(i) && (st[i] === 97 /* a */ || ownIdx.has(i)), input);
+      const pending = this.pendingPicks.get(event.id);
+      const free = (i: number) => !taken.has(i) && (st[i] === 97 /* a */ || ownIdx.has(i));
+      const pick =
+        (pending && pickBestAvailable(layout.rows, (i) => free(i) && !pending.has(i), input, { spread })) ||
+        // everything left is being tried by someone else here: try anyway (one of them may fail)
+        pickBestAvailable(layout.rows, free, input, { spread });
       if (!pick) throw new SeatsUnavailableError([], 'No available seats match that request.');
+      const idx = pick.map((s) => s.index);
+      this.markPending(event.id, idx, 1);
       try {
         return await this.hold(event, who, pick.map((s) => s.id));
       } catch (err) {
         if (!(err instanceof SeatsUnavailableError)) throw err;
         const ids = (err.extra.unavailableSeatIds as string[]).length ? (err.extra.unavailableSeatIds as string[]) : pick.map((s) => s.id);
         for (const id of ids) taken.add(indexById.get(id)!);
+      } finally {
+        // After a success the snapshot already shows the seats held (hold() applied it).
+        this.markPending(event.id, idx, -1);
       }
     }
     throw new SeatsUnavailableError([], 'Seats are selling fast; no matching seats could be held. Try again.');
+  }
+
+  private markPending(eventId: string, idx: number[], delta: 1 | -1): void {
+    let m = this.pendingPicks.get(eventId);
+    if (!m) this.pendingPicks.set(eventId, (m = new Map()));
+    for (const i of idx) {
+      const n = (m.get(i) ?? 0) + delta;
+      if (n > 0) m.set(i, n);
+      else m.delete(i);
+    }
+    if (!m.size) this.pendingPicks.delete(eventId);
   }
 
   /** Two-phase hold of exactly these seats. */
@@ -436,6 +490,18 @@ function checkHold(locks: HoldLocks, seatIds: string[], maxTickets: number): voi
   if (locks.userSold + seatIds.length > maxTickets) {
     throw new ConflictError(`At most ${maxTickets} tickets per person for this event (you have ${locks.userSold}).`, 'ticket_limit');
   }
+}
+
+/** seat id → seat_index of a layout, built once per cached layout. */
+const indexByIdCache = new WeakMap<Layout, Map<string, number>>();
+function seatIndexById(layout: Layout): Map<string, number> {
+  let m = indexByIdCache.get(layout);
+  if (!m) {
+    m = new Map();
+    for (const row of layout.rows) for (const s of row.seats) m.set(s.id, s.index);
+    indexByIdCache.set(layout, m);
+  }
+  return m;
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
