@@ -5,9 +5,13 @@ import type { RateLimiters } from '../../platform/rate-limit.js';
 import { parsed, validate } from '../../platform/http.js';
 import { UnauthenticatedError } from '../../platform/errors.js';
 
-/** Start a fresh session for `user` (a new id defeats session fixation). */
-function startSession(req: Request, user: User): Promise<void> {
-  return new Promise((resolve, reject) => {
+/**
+ * Start a fresh session for `user` (a new id defeats session fixation). Waiting-room places
+ * the visitor took under the old, anonymous session id move to the account.
+ */
+async function startSession(services: Services, req: Request, user: User): Promise<void> {
+  const previousId = req.session.visitor ? req.sessionID : null;
+  await new Promise<void>((resolve, reject) => {
     req.session.regenerate((err) => {
       if (err) return reject(err);
       req.session.userId = user.id;
@@ -15,6 +19,7 @@ function startSession(req: Request, user: User): Promise<void> {
       req.session.save((e) => (e ? reject(e) : resolve()));
     });
   });
+  if (previousId) await services.queue.adoptSession(previousId, user.id);
 }
 
 export function authRoutes(services: Services, limiters: RateLimiters): Router {
@@ -22,13 +27,13 @@ export function authRoutes(services: Services, limiters: RateLimiters): Router {
 
   r.post('/register', limiters.registerPerIp, validate({ body: RegisterInput }), async (req, res) => {
     const user = await services.auth.register(parsed<unknown, unknown, RegisterInput>(res).body);
-    await startSession(req, user);
+    await startSession(services, req, user);
     res.status(201).json(user);
   });
 
   r.post('/login', limiters.loginPerIp, limiters.loginPerAccount, validate({ body: LoginInput }), async (req, res) => {
     const user = await services.auth.login(parsed<unknown, unknown, LoginInput>(res).body);
-    await startSession(req, user);
+    await startSession(services, req, user);
     res.json(user);
   });
 

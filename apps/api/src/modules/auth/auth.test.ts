@@ -139,3 +139,21 @@ describe('login rate limits', () => {
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
   });
 });
+
+describe('signing in keeps a waiting-room place', () => {
+  it('when an anonymous visitor joins the queue and then registers, then the account keeps the place', async () => {
+    const { createTestEvent } = await import('../../../test/factories.js');
+    const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 1, maxConcurrentShoppers: 1 });
+    await ctx.services.queue.join(eventId, { sessionId: 'someone-earlier' });
+    const visitor = ctx.agent();
+    const joined = await visitor.post(`/api/v1/events/${eventId}/queue`);
+    expect(joined.status).toBe(200);
+    expect(joined.body).toMatchObject({ status: 'queued', position: 2 });
+
+    const reg = await visitor.post('/api/v1/auth/register').send({ email: uniqueEmail('queued'), password: TEST_PASSWORD, name: 'Queued' });
+    expect(reg.status).toBe(201);
+
+    const after = await visitor.get(`/api/v1/events/${eventId}/queue`);
+    expect(after.body).toMatchObject({ status: 'queued', position: 2 });
+  });
+});
