@@ -51,6 +51,8 @@ export class AvailabilitySnapshot {
   private readonly fallback = new Map<string, { at: number; read: SnapshotRead & { kind: 'body' } }>();
   /** In-process copies of hot snapshots, kept current by the pub/sub changes (see MIRROR_TTL_MS). */
   private readonly mirror = new Map<string, MirrorEntry>();
+  /** Snapshot updates sent by this process and not yet answered, per event (read-your-writes, see apply). */
+  private readonly applying = new Map<string, number>();
   private subscribed = false;
 
   constructor(
@@ -108,7 +110,9 @@ export class AvailabilitySnapshot {
       this.stream.onAny((id, json) => this.onChange(id, json));
     }
     const cached = this.mirror.get(eventId);
-    if (cached && Date.now() - cached.verifiedAt < MIRROR_TTL_MS) return this.fromMirror(eventId, cached, known);
+    // While an update of ours is in flight, ask Redis: the read is queued behind the update on the
+    // same connection, so this process always serves its own changes.
+    if (cached && !this.applying.has(eventId) && Date.now() - cached.verifiedAt < MIRROR_TTL_MS) return this.fromMirror(eventId, cached, known);
     let have = cached ? String(cached.version) : '';
     try {
       for (let attempt = 0; attempt < 50; attempt++) {
@@ -220,14 +224,24 @@ export class AvailabilitySnapshot {
       args.push(i, c);
     }
     if (!this.breaker.canTry()) return;
+    // The command is written to the connection synchronously (before this returns its promise),
+    // so callers may fire and forget: any later read by this process is queued behind it.
+    this.applying.set(eventId, (this.applying.get(eventId) ?? 0) + 1);
     try {
       await this.redis.invSnapshotApply(2, keys.statuses(eventId), keys.meta(eventId), this.channel, eventId, ...args);
-      // Read-your-writes in this process: the next read asks Redis instead of waiting for the message.
-      this.mirror.delete(eventId);
+      // Read-your-writes in this process: the next read re-verifies the version with Redis
+      // (the copy catches up from the published message, or the read fetches the new content).
+      const entry = this.mirror.get(eventId);
+      if (entry) entry.verifiedAt = 0;
     } catch (err) {
+      this.mirror.delete(eventId);
       this.breaker.failure();
       this.metrics.redisErrors.inc({ op: 'snapshot_apply' });
       this.logger.warn({ err, eventId }, 'availability snapshot update failed; it will be reconciled from PostgreSQL');
+    } finally {
+      const n = this.applying.get(eventId)! - 1;
+      if (n > 0) this.applying.set(eventId, n);
+      else this.applying.delete(eventId);
     }
   }
 

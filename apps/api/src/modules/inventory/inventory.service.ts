@@ -224,7 +224,7 @@ export class InventoryService {
         const ids = (err.extra.unavailableSeatIds as string[]).length ? (err.extra.unavailableSeatIds as string[]) : pick.map((s) => s.id);
         for (const id of ids) taken.add(indexById.get(id)!);
       } finally {
-        // After a success the snapshot already shows the seats held (hold() applied it).
+        // After a success this process reads the snapshot behind its own update (see AvailabilitySnapshot.apply).
         this.markPending(event.id, idx, -1);
       }
     }
@@ -293,15 +293,18 @@ export class InventoryService {
       throw err;
     }
 
-    // After commit: snapshot + publish, free the replaced hold's locks.
+    // After commit: snapshot + publish, free the replaced hold's locks. Fire and forget: both
+    // commands are written to Redis before we answer (so this process's next availability read
+    // is queued behind the update — the client sees its own hold), neither ever throws, and a
+    // lost update is healed by the reconcile pass. Saves one Redis round trip per hold.
     const { row, released, replaced } = outcome;
     const newIdx = new Set(row.seats.map((s) => s.index));
     const changes: SeatChange[] = released.filter((s) => !newIdx.has(s.index)).map((s) => [s.index, 'a']);
     for (const s of row.seats) changes.push([s.index, 'h']);
-    await this.snapshot.apply(event.id, changes);
+    void this.snapshot.apply(event.id, changes);
     if (replaced) {
       const kept = new Set(seatIds);
-      await this.locks.release(
+      void this.locks.release(
         event.id,
         replaced.id,
         released.map((s) => s.id).filter((id) => !kept.has(id)),
@@ -414,21 +417,25 @@ export class InventoryService {
     const result = await releaseOwnHold(this.deps.db, holdId, userId);
     if (!result) throw new NotFoundError('Hold');
     const { hold, seats } = result;
-    await this.afterRelease(hold.eventId, hold.id, seats);
+    // Fire and forget (as after a hold): the Redis commands are sent before we answer.
+    void this.afterRelease(hold.eventId, hold.id, seats);
     this.metrics.seatsReleased.inc({ reason: 'released' }, seats.length);
     this.metrics.holdLifetime.observe({ ended: 'released' }, (Date.now() - hold.createdAt.getTime()) / 1000);
   }
 
+  /** Snapshot + unlock after a release/expiry commit; both commands are written before this awaits either. Never throws. */
   private async afterRelease(eventId: string, holdId: string, seats: ReleasedSeat[]): Promise<void> {
-    await this.snapshot.apply(
-      eventId,
-      seats.map((s) => [s.index, 'a']),
-    );
-    await this.locks.release(
-      eventId,
-      holdId,
-      seats.map((s) => s.id),
-    );
+    await Promise.all([
+      this.snapshot.apply(
+        eventId,
+        seats.map((s) => [s.index, 'a']),
+      ),
+      this.locks.release(
+        eventId,
+        holdId,
+        seats.map((s) => s.id),
+      ),
+    ]);
   }
 
   /**
