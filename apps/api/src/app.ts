@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import session from 'express-session';
 import RedisStore from 'connect-redis';
@@ -19,6 +19,7 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { QueueService } from './modules/queue/queue.service.js';
 import { InventoryService } from './modules/inventory/inventory.service.js';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.js';
+import { inventoryHotReads } from './modules/inventory/inventory.hot-reads.js';
 import { queueRoutes } from './modules/queue/queue.routes.js';
 import { queueAdminRoutes } from './modules/queue/queue-admin.routes.js';
 import { EventsService } from './modules/events/events.service.js';
@@ -75,6 +76,11 @@ export function createApp(deps: AppDeps): App {
   app.set('trust proxy', env.TRUST_PROXY);
   app.set('etag', 'strong');
 
+  // Hot public reads (availability, seat map) are answered first, before the logging/session
+  // stack; they keep the request id, security headers, rate limit and metrics (inventory.md).
+  let hotReads: RequestHandler = (_req, _res, next) => next();
+  app.use((req, res, next) => hotReads(req, res, next));
+
   // Request id: accept a sane incoming X-Request-Id, else mint one; echo it back; carry it in logs.
   app.use((req, res, next) => {
     const incoming = req.get('x-request-id');
@@ -98,12 +104,11 @@ export function createApp(deps: AppDeps): App {
   app.use(metricsMiddleware(deps.metrics));
   app.use(healthRoutes(deps));
 
-  app.use(
-    helmet({
-      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-      crossOriginResourcePolicy: { policy: 'same-site' },
-    }),
-  );
+  const security = helmet({
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+  app.use(security);
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
   app.use(
     session({
@@ -128,6 +133,8 @@ export function createApp(deps: AppDeps): App {
     // A venue's name and city feed event search and lists: drop cached event reads after a venue write.
     venues: new VenuesService(deps, { onChange: () => services.events.invalidate() }),
   };
+
+  hotReads = inventoryHotReads(services.inventory, { metrics: deps.metrics, security, rateLimit: limiters.api, rateLimitOff: env.RATE_LIMITS === 'off' });
 
   const api = express.Router();
   api.use(limiters.api);
