@@ -186,8 +186,7 @@ async function availabilityLoad({ path, connections, end }) {
   return { lat, bytes, errors };
 }
 
-async function benchAvailability(eventId) {
-  const path = `/api/v1/events/${eventId}/availability`;
+async function benchAvailability(eventId, path = `/api/v1/events/${eventId}/availability`) {
   const first = await call('GET', path);
   if (first.status !== 200) throw new Error(`availability: ${first.status}`);
   const etag = first.headers.etag;
@@ -237,6 +236,14 @@ async function benchAvailability(eventId) {
 }
 
 async function main() {
+  if (process.env.ONLY_AVAIL_PATH) {
+    // Load generator only, against any URL (e.g. bench/http-floor.mjs, the bare-Node floor).
+    console.error(`(b) only: GET ${API.origin}${process.env.ONLY_AVAIL_PATH}, ${AVAIL_CONNECTIONS} connections × ${AVAIL_SECONDS}s …`);
+    const availability = await benchAvailability(null, process.env.ONLY_AVAIL_PATH);
+    agent.destroy();
+    console.log(JSON.stringify({ api: API.origin, availability }, null, 2));
+    return;
+  }
   const db = new pg.Pool({ connectionString: DB_URL, max: 4 });
   console.error(`creating a ${SEATS}-seat event in ${DB_URL.replace(/\/\/[^@]*@/, '//')} …`);
   const { eventId, seatIds } = await createEvent(db);

@@ -74,7 +74,7 @@ describe('holds under concurrency', () => {
     expect(rows[0].id).toBe(ok[0]!.body.id);
     const seats = await invariants(ev.eventId);
     expect(seats.filter((s) => s.status === 'held').map((s) => s.id)).toEqual([seat]);
-    expect(await ctx.redis.get(keys.seat(ev.eventId, seat))).toBe(ok[0]!.body.id);
+    expect(await ctx.redis.get(keys.seat(ev.eventId, seat))).toBe(`${ok[0]!.body.id}:${rows[0].user_id}`);
     // Refusals are answered fast (no back-off sleeping): generous bound for a shared 2-core box.
     expect(elapsed).toBeLessThan(10_000);
   });

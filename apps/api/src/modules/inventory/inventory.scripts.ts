@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
  * Redis key layout (every key also carries the process prefix, e.g. `tk:`). The `{eventId}`
  * hash tag keeps one event's keys in one cluster slot so each script touches a single slot.
  *
- *   inv:{eventId}:seat:<seatId>   string  phase-1 seat lock; value = hold id (token); PX = hold TTL + margin
+ *   inv:{eventId}:seat:<seatId>   string  phase-1 seat lock; value = "<hold id (token)>:<user id>"; PX = hold TTL + margin
  *   inv:{eventId}:st              string  availability snapshot, one char per seat_index (a/h/s)
  *   inv:{eventId}:meta            hash    v (version), a, h, s (counts)
  *   inv:{eventId}:rebuild         string  lock so one process rebuilds a missing snapshot
@@ -21,32 +21,38 @@ export const keys = {
 export const SNAPSHOT_TTL_SECONDS = 86_400;
 
 /**
- * All-or-nothing seat locks. KEYS = seat lock keys; ARGV[1] = token, ARGV[2] = PX,
- * ARGV[3..] = tokens that may be overwritten (the caller's own previous hold, stale locks).
- * Returns {} when every key is now ours; otherwise releases what it set and returns
- * { i1, value1, pttl1, i2, ... } for each key held by someone else (1-based key index).
+ * All-or-nothing seat locks. KEYS = seat lock keys; ARGV[1] = token (the hold id), ARGV[2] = PX,
+ * ARGV[3] = the user id, ARGV[4..] = tokens that may be overwritten (locks proven stale).
+ * A lock's value is "<token>:<userId>", so the user's own locks (their previous hold being
+ * replaced, or a leftover of theirs) are taken over here without asking PostgreSQL — phase 2
+ * still checks every seat row. Returns {} when every key is now ours; otherwise releases what
+ * it set and returns { i1, token1, pttl1, i2, ... } for each key locked by another user
+ * (1-based key index).
  */
 const LOCK_SEATS = `
-local token, px = ARGV[1], ARGV[2]
+local token, px, user = ARGV[1], ARGV[2], ARGV[3]
+local value = token .. ':' .. user
 local over = {}
-for i = 3, #ARGV do over[ARGV[i]] = true end
+for i = 4, #ARGV do over[ARGV[i]] = true end
 local set, taken = {}, {}
 for i, k in ipairs(KEYS) do
-  if redis.call('SET', k, token, 'NX', 'PX', px) then
+  if redis.call('SET', k, value, 'NX', 'PX', px) then
     set[#set + 1] = k
   else
     local cur = redis.call('GET', k)
-    if cur == token or (cur and over[cur]) then
-      redis.call('SET', k, token, 'PX', px)
+    local ctok, cuser = cur, ''
+    if cur then
+      local p = string.find(cur, ':', 1, true)
+      if p then ctok, cuser = string.sub(cur, 1, p - 1), string.sub(cur, p + 1) end
+    end
+    if not cur or ctok == token or cuser == user or over[ctok] then
+      -- free again (expired between SET NX and GET), ours, this user's, or proven stale: take it
+      redis.call('SET', k, value, 'PX', px)
       set[#set + 1] = k
-    elseif cur then
-      taken[#taken + 1] = i
-      taken[#taken + 1] = cur
-      taken[#taken + 1] = redis.call('PTTL', k)
     else
-      -- expired between SET NX and GET: take it
-      redis.call('SET', k, token, 'PX', px)
-      set[#set + 1] = k
+      taken[#taken + 1] = i
+      taken[#taken + 1] = ctok
+      taken[#taken + 1] = redis.call('PTTL', k)
     end
   end
 end
@@ -56,11 +62,13 @@ end
 return taken
 `;
 
-/** Compare-and-delete: KEYS = seat lock keys, ARGV[1] = token. Returns how many were deleted. */
+/** Compare-and-delete: KEYS = seat lock keys, ARGV[1] = token (the hold id). Returns how many were deleted. */
 const UNLOCK_SEATS = `
 local n = 0
+local prefix = ARGV[1] .. ':'
 for _, k in ipairs(KEYS) do
-  if redis.call('GET', k) == ARGV[1] then n = n + redis.call('DEL', k) end
+  local cur = redis.call('GET', k)
+  if cur and (cur == ARGV[1] or string.sub(cur, 1, #prefix) == prefix) then n = n + redis.call('DEL', k) end
 end
 return n
 `;

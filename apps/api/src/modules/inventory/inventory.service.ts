@@ -249,17 +249,27 @@ export class InventoryService {
     const holdId = randomUUID();
     const lockTtlMs = this.holdTtlSeconds * 1000 + LOCK_MARGIN_MS;
 
-    // Phase 1: Redis, all-or-nothing, fast refusal under contention.
-    let lock = await this.locks.acquire(event.id, seatIds, holdId, lockTtlMs);
+    // Phase 1: Redis, all-or-nothing, fast refusal under contention. The user's own locks are
+    // taken over inside the script (phase 2 checks the rows anyway).
+    let lock = await this.locks.acquire(event.id, seatIds, holdId, who.userId, lockTtlMs);
     if (lock.kind === 'conflict') {
-      // Taken by the user's own previous hold (being replaced) or left over from a dead hold? Then retry with takeover.
+      // A lock younger than STALE_LOCK_AGE_MS belongs to a hold being taken or just taken: refuse
+      // at once — the conflict is answered by this one Redis round trip, PostgreSQL is not asked.
+      const young = lock.taken.filter((t) => t.pttl < 0 || t.pttl >= lockTtlMs - STALE_LOCK_AGE_MS);
+      if (young.length) {
+        this.metrics.holdConflicts.inc({ phase: 'redis' });
+        observe('conflict');
+        throw new SeatsUnavailableError(lock.taken.map((t) => t.seatId));
+      }
+      // Only older locks of other users: left over from a dead hold (crash, lost release,
+      // converted hold) unless their token is still an active hold — ask PostgreSQL.
       const owners = await findActiveHoldOwners(this.deps.db, [...new Set(lock.taken.map((t) => t.token))].filter(isUuid));
       const overwritable: string[] = [];
       const blocked: string[] = [];
       for (const t of lock.taken) {
         const owner = owners.get(t.token);
         if (owner && owner.userId === who.userId && owner.eventId === event.id) overwritable.push(t.token);
-        else if (!owner && t.pttl >= 0 && t.pttl < lockTtlMs - STALE_LOCK_AGE_MS) overwritable.push(t.token);
+        else if (!owner) overwritable.push(t.token);
         else blocked.push(t.seatId);
       }
       if (blocked.length) {
@@ -267,7 +277,7 @@ export class InventoryService {
         observe('conflict');
         throw new SeatsUnavailableError(blocked);
       }
-      lock = await this.locks.acquire(event.id, seatIds, holdId, lockTtlMs, [...new Set(overwritable)]);
+      lock = await this.locks.acquire(event.id, seatIds, holdId, who.userId, lockTtlMs, [...new Set(overwritable)]);
       if (lock.kind === 'conflict') {
         this.metrics.holdConflicts.inc({ phase: 'redis' });
         observe('conflict');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Availability, AvailabilityChanges, Hold, SeatMap } from '@ticketing/shared';
 import { createTestContext, signedInAgent, TEST_PASSWORD, type TestContext } from '../../../test/context.js';
 import { createTestEvent } from '../../../test/factories.js';
@@ -37,7 +37,8 @@ async function activeHolds(eventId: string) {
   return rows as { id: string; user_id: string }[];
 }
 async function lockValue(eventId: string, seatId: string) {
-  return ctx.redis.get(keys.seat(eventId, seatId));
+  // A lock's value is "<hold id>:<user id>"; the hold id is the token.
+  return (await ctx.redis.get(keys.seat(eventId, seatId)))?.split(':')[0] ?? null;
 }
 
 describe('seat map', () => {
@@ -231,6 +232,46 @@ describe('holds', () => {
     expect(await lockValue(ev.eventId, ev.seatIds[2]!)).toBeNull();
     expect((await activeHolds(ev.eventId)).map((h) => h.user_id)).toEqual([a.user.id]);
     expectProblem(await b.agent.get(`/api/v1/holds/current?eventId=${ev.eventId}`), 404, 'not_found');
+  });
+
+  it('when a seat was just locked by someone else, then the 409 comes from Redis alone: PostgreSQL is not asked', async () => {
+    const ev = await createTestEvent(ctx.db);
+    const a = await signedInAgent(ctx);
+    const b = await signedInAgent(ctx);
+    expect((await a.agent.post(`/api/v1/events/${ev.eventId}/holds`).send({ seatIds: [ev.seatIds[1]] })).status).toBe(201);
+    const query = vi.spyOn(ctx.db, 'query');
+    const connect = vi.spyOn(ctx.db, 'connect');
+    try {
+      const res = await b.agent.post(`/api/v1/events/${ev.eventId}/holds`).send({ seatIds: [ev.seatIds[1]] });
+      expectProblem(res, 409, 'seats_unavailable');
+      expect(res.body.unavailableSeatIds).toEqual([ev.seatIds[1]]);
+      // event facts were cached by a's hold a moment ago; the lock is young → no SQL at all
+      expect(query).not.toHaveBeenCalled();
+      expect(connect).not.toHaveBeenCalled();
+    } finally {
+      query.mockRestore();
+      connect.mockRestore();
+    }
+  });
+
+  it('when a lock is older than 10 s, then it is taken over only if its hold is no longer active (PostgreSQL decides)', async () => {
+    const ev = await createTestEvent(ctx.db);
+    const a = await signedInAgent(ctx);
+    const b = await signedInAgent(ctx);
+    // Seat 0: a leftover lock (its hold never existed / ended), aged past 10 s of a 720 s lock.
+    await ctx.redis.set(keys.seat(ev.eventId, ev.seatIds[0]!), `${randomUUID()}:${a.user.id}`, 'PX', 700_000);
+    // Seat 1: a's real, active hold, its lock aged the same way.
+    const held = await a.agent.post(`/api/v1/events/${ev.eventId}/holds`).send({ seatIds: [ev.seatIds[1]] });
+    expect(held.status).toBe(201);
+    await ctx.redis.pexpire(keys.seat(ev.eventId, ev.seatIds[1]!), 700_000);
+
+    const refused = await b.agent.post(`/api/v1/events/${ev.eventId}/holds`).send({ seatIds: [ev.seatIds[0], ev.seatIds[1]] });
+    expectProblem(refused, 409, 'seats_unavailable');
+    expect(refused.body.unavailableSeatIds).toEqual([ev.seatIds[1]]);
+    const taken = await b.agent.post(`/api/v1/events/${ev.eventId}/holds`).send({ seatIds: [ev.seatIds[0]] });
+    expect(taken.status).toBe(201);
+    expect(await lockValue(ev.eventId, ev.seatIds[0]!)).toBe(taken.body.id);
+    expect((await seatRows(ev.eventId))[0]!.hold_id).toBe(taken.body.id);
   });
 
   it('when Redis has no lock but PostgreSQL says held (locks lost), then the hold is still refused', async () => {

@@ -31,7 +31,7 @@ export type LockResult =
   | { kind: 'locked' }
   /** Redis unusable: phase 2 alone decides (PostgreSQL row locks). */
   | { kind: 'bypassed' }
-  /** Some seats are locked by other holds: seat ids and the token (hold id) on each. */
+  /** Some seats are locked by other users' holds: seat ids, the token (hold id) and the lock's remaining ms on each. */
   | { kind: 'conflict'; taken: { seatId: string; token: string; pttl: number }[] };
 
 /** Phase 1 of a hold: one Redis key per seat, set all-or-nothing by one Lua script. */
@@ -47,16 +47,16 @@ export class SeatLocks {
   }
 
   /**
-   * Lock every seat for `token` for `ttlMs`, or none. `overwritable` tokens (the user's own
-   * previous hold, locks proven stale) may be taken over.
+   * Lock every seat for `token` (a hold of `userId`) for `ttlMs`, or none. Locks of the same
+   * user and `overwritable` tokens (locks proven stale) are taken over.
    */
-  async acquire(eventId: string, seatIds: string[], token: string, ttlMs: number, overwritable: string[] = []): Promise<LockResult> {
+  async acquire(eventId: string, seatIds: string[], token: string, userId: string, ttlMs: number, overwritable: string[] = []): Promise<LockResult> {
     if (!this.breaker.canTry()) {
       this.metrics.lockAttempts.inc({ result: 'error' });
       return { kind: 'bypassed' };
     }
     try {
-      const out = await this.redis.invLockSeats(seatIds.length, ...seatIds.map((s) => keys.seat(eventId, s)), token, ttlMs, ...overwritable);
+      const out = await this.redis.invLockSeats(seatIds.length, ...seatIds.map((s) => keys.seat(eventId, s)), token, ttlMs, userId, ...overwritable);
       if (!out.length) {
         this.metrics.lockAttempts.inc({ result: 'acquired' });
         return { kind: 'locked' };
