@@ -19,7 +19,7 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { QueueService } from './modules/queue/queue.service.js';
 import { InventoryService } from './modules/inventory/inventory.service.js';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.js';
-import { inventoryHotReads } from './modules/inventory/inventory.hot-reads.js';
+import { answerBeforeExpress, inventoryHotReads } from './modules/inventory/inventory.hot-reads.js';
 import { queueRoutes } from './modules/queue/queue.routes.js';
 import { queueAdminRoutes } from './modules/queue/queue-admin.routes.js';
 import { EventsService } from './modules/events/events.service.js';
@@ -134,7 +134,9 @@ export function createApp(deps: AppDeps): App {
     venues: new VenuesService(deps, { onChange: () => services.events.invalidate() }),
   };
 
-  hotReads = inventoryHotReads(services.inventory, { metrics: deps.metrics, security, rateLimit: limiters.api, rateLimitOff: env.RATE_LIMITS === 'off' });
+  const hot = inventoryHotReads(services.inventory, { metrics: deps.metrics, security, rateLimit: limiters.api, rateLimitOff: env.RATE_LIMITS === 'off' });
+  // Without a limiter to run they are answered before Express's own per-request setup.
+  if (env.RATE_LIMITS !== 'off' || !answerBeforeExpress(app, hot)) hotReads = hot;
 
   const api = express.Router();
   api.use(limiters.api);

@@ -54,6 +54,23 @@ export function captureSecurityHeaders(security: RequestHandler): string[] {
   return flat;
 }
 
+/**
+ * With no rate limiter to run (RATE_LIMITS=off), answer the hot reads before Express's own
+ * per-request setup: measured here, an Express app whose first middleware answers at once
+ * costs ~0.2 ms CPU per request vs ~0.07 ms for plain node:http with the same headers
+ * (Express sets the prototypes of req/res per request, which de-optimises them, then walks its
+ * router). Express calls `app.handle(req, res, next)` for every request (express.js
+ * `createApplication`, Express 4 and 5); this wraps it. The handler uses only node:http APIs.
+ * Returns false (and changes nothing) when the app does not look like that.
+ */
+export function answerBeforeExpress(app: unknown, hot: RequestHandler): boolean {
+  const a = app as { handle?: (req: IncomingMessage, res: ServerResponse, next?: unknown) => void };
+  if (typeof a.handle !== 'function') return false;
+  const expressHandle = a.handle.bind(a);
+  a.handle = (req, res, next) => hot(req as never, res as never, () => expressHandle(req, res, next));
+  return true;
+}
+
 export function inventoryHotReads(inv: InventoryService, o: HotReadOptions): RequestHandler {
   const securityHeaders = captureSecurityHeaders(o.security);
   const observe = (route: string, status: number, started: number) =>
