@@ -69,7 +69,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const input = { ...source };
   // A local-only default so the two README commands need no setup; refused in production.
   if (!input.SESSION_SECRET && input.NODE_ENV !== 'production') input.SESSION_SECRET = 'dev-only-session-secret-change-me';
-  const parsed = EnvSchema.safeParse(input);
+  const parsed = EnvSchema.superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.TICKET_SECRET) ctx.addIssue({ code: 'custom', path: ['TICKET_SECRET'], message: 'is required in production' });
+  }).safeParse(input);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
