@@ -34,7 +34,7 @@ async function createQueueEvent(name: string, settings: { admissionRatePerMinute
 }
 
 describe('waiting room', () => {
-  it('when a fan joins the waiting room of a fast-admitting event, then they are admitted and land on the seat map, and a hold is accepted', async () => {
+  it('when a fan opens a high-demand event without an admission, then the waiting room admits them and they land on the seat map, and a hold is accepted', async () => {
     // Arrange: a high admission rate so admission happens within a second or two
     await admin.call('PUT', `/admin/events/${AURORA}/queue`, { admissionRatePerMinute: 6000, maxConcurrentShoppers: 1000 });
     const ctx = await newContext(browser);
@@ -42,9 +42,16 @@ describe('waiting room', () => {
     const errors = watchErrors(page);
     const api = await ApiClient.create();
     const fan = await api.registerFan('queue');
-    await signInUi(page, fan.email, fan.password, `/events/${AURORA}/queue`);
+    const visited: string[] = [];
+    page.on('framenavigated', (f) => {
+      if (f === page.mainFrame()) visited.push(new URL(f.url()).pathname);
+    });
 
-    // Act + Assert: the page joins, then moves on by itself to the event page with the seat map
+    // Act: sign in and open the event page itself
+    await signInUi(page, fan.email, fan.password, `/events/${AURORA}`);
+
+    // Assert: sent through the waiting room, which joins and then moves on by itself to the seat map
+    await expect.poll(() => visited.includes(`/events/${AURORA}/queue`), { timeout: 10_000 }).toBe(true);
     await page.waitForURL((u) => u.pathname === `/events/${AURORA}`, { timeout: 20_000 });
     await page.locator('canvas[tabindex="0"]').first().waitFor();
     await page.getByText('You are in! Pick your seats.').first().waitFor();

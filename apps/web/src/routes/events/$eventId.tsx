@@ -1,8 +1,9 @@
-import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
+import { createFileRoute, Link, redirect, useNavigate } from '@tanstack/react-router';
+import { QueueStatus } from '@ticketing/shared';
 import { useCallback, useEffect, useMemo } from 'react';
 import { z } from 'zod';
 import { Card, ErrorState, cx, toast } from '../../components/ui';
-import { errorMessage, isProblem } from '../../lib/api-client';
+import { api, errorMessage, isProblem } from '../../lib/api-client';
 import { formatDateTime, formatPriceRange, formatZone } from '../../lib/format';
 import { AvailabilityBadge, fetchEvent } from '../../features/events';
 import { SeatLegend, SeatList, SeatMapCanvas, STATUS, describeSeat, fetchAvailability, fetchSeatMap, useLiveAvailability, useSeatLayout, type LiveMode } from '../../features/seatmap';
@@ -21,6 +22,14 @@ export const Route = createFileRoute('/events/$eventId')({
       context.auth.ensure().then((user) => (user ? fetchCurrentHold(params.eventId, signal) : null)),
     ]);
     if (availability.kind !== 'snapshot') throw new Error('Seat availability could not be loaded.');
+    // High-demand sale: a signed-in fan (not an admin) without an admission or a hold waits in the
+    // waiting room first; that page comes back here by itself once admitted. (Added by the
+    // waiting-room engineer as agreed in docs/architecture/web-admin.md.)
+    const user = context.auth.current();
+    if (event.highDemand && event.status === 'on_sale' && !hold && user && user.role !== 'admin') {
+      const queue = await api(`/events/${encodeURIComponent(event.id)}/queue`, { schema: QueueStatus, signal }).catch(() => null);
+      if (queue && queue.status !== 'admitted') throw redirect({ to: '/events/$eventId/queue', params: { eventId: event.id }, replace: true });
+    }
     return { event, seatmap, availability: availability.availability, hold, arrivedAt: performance.now() };
   },
   // Seat statuses are live (SSE), so the loader result never needs to be reused stale.
