@@ -132,6 +132,23 @@ describe('POST /admin/events/:id/cancel', () => {
     expect(await ctx.services.orders.eventRevenue(ev.eventId)).toBe(0);
   });
 
+  it('when an admin cancels an event after a ticket was checked in, then that order is refunded too and the ticket is void but keeps its check-in time', async () => {
+    const ev = await createTestEvent(ctx.db, { sections: [{ rows: 1, seatsPerRow: 4, priceCents: 1000 }] });
+    const bought = await purchase(ctx, { eventId: ev.eventId, seatIds: ev.seatIds.slice(0, 1) });
+    const { agent: admin } = await signedInAgent(ctx, { role: 'admin' });
+    const code = bought.order.tickets[0]!.code;
+    expect((await admin.post('/api/v1/admin/checkins').send({ code })).status).toBe(200);
+
+    const res = await admin.post(`/api/v1/admin/events/${ev.eventId}/cancel`);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ ordersRefunded: 1, refundsFailed: 0 });
+    const ticket = (await ctx.db.query(`SELECT status, checked_in_at FROM tickets WHERE order_id = $1`, [bought.order.id])).rows[0];
+    expect(ticket.status).toBe('void');
+    expect(ticket.checked_in_at).not.toBeNull();
+    expect((await ctx.db.query(`SELECT status FROM orders WHERE id = $1`, [bought.order.id])).rows[0].status).toBe('refunded');
+  });
+
   it('when the event is cancelled while a checkout is between charge and sale, then that charge is refunded and nothing is sold', async () => {
     const ev = await createTestEvent(ctx.db);
     const buyer = await signedInAgent(ctx);
