@@ -109,6 +109,8 @@ export function createApp(deps: AppDeps): App {
     crossOriginResourcePolicy: { policy: 'same-site' },
   });
   app.use(security);
+  // A stadium layout (tens of thousands of seats) is far larger than any other body.
+  app.use('/api/v1/admin/venues', express.json({ limit: '8mb', type: ['application/json', 'application/*+json'] }));
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
   app.use(
     session({
@@ -129,7 +131,8 @@ export function createApp(deps: AppDeps): App {
     auth: new AuthService(deps),
     queue: new QueueService(deps),
     inventory: new InventoryService(deps, { assertAdmitted: (event, who) => services.queue.assertAdmitted(event, who) }),
-    events: new EventsService(deps),
+    // Queue settings and high-demand flags are cached by the waiting room: refresh them on edits.
+    events: new EventsService(deps, { onChange: (id) => services.queue.invalidateEvent(id) }),
     // A venue's name and city feed event search and lists: drop cached event reads after a venue write.
     venues: new VenuesService(deps, { onChange: () => services.events.invalidate() }),
   };

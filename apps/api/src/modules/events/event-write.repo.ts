@@ -116,3 +116,8 @@ export async function deleteEventSections(db: Queryable, eventId: string): Promi
 export async function markEventCancelled(db: Queryable, eventId: string): Promise<void> {
   await db.query('UPDATE events SET cancelled_at = now(), updated_at = now() WHERE id = $1 AND cancelled_at IS NULL', [eventId]);
 }
+
+/** Mark the event's seat layout as changed, so cached seat maps (keyed by this version) are rebuilt. */
+export async function bumpLayoutVersion(db: Queryable, eventId: string): Promise<void> {
+  await db.query('UPDATE events SET layout_version = layout_version + 1 WHERE id = $1', [eventId]);
+}

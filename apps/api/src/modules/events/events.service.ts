@@ -5,16 +5,24 @@ import { ConflictError, NotFoundError, ValidationError } from '../../platform/er
 import { lockVenueForShare } from '../venues/venues.repo.js';
 import { EventsCache } from './events.cache.js';
 import { findEventDetail, searchEvents } from './events.queries.js';
-import { deleteEventSections, generateEventSeats, insertEvent, lockEventForUpdate, updateEvent } from './event-write.repo.js';
+import { bumpLayoutVersion, deleteEventSections, generateEventSeats, insertEvent, lockEventForUpdate, updateEvent } from './event-write.repo.js';
 
 /** What the events service needs; Redis and env are optional so the seed can run without them. */
 export type EventsServiceDeps = Pick<AppDeps, 'db'> & Partial<Pick<AppDeps, 'redis' | 'env' | 'logger' | 'metrics'>>;
 
 /** Event discovery (search, detail, cached) and the admin use cases that create and edit events. */
+/** Other modules told after an event's data changed and committed (e.g. the waiting room's cached settings). */
+export interface EventsServiceHooks {
+  onChange?: (eventId: string) => Promise<void>;
+}
+
 export class EventsService {
   private readonly cache: EventsCache;
 
-  constructor(private readonly deps: EventsServiceDeps) {
+  constructor(
+    private readonly deps: EventsServiceDeps,
+    private readonly hooks: EventsServiceHooks = {},
+  ) {
     this.cache = new EventsCache(deps.redis, deps.env?.EVENT_CACHE_TTL_SECONDS ?? 30, deps.logger, deps.metrics);
   }
 
@@ -74,9 +82,11 @@ export class EventsService {
       if (current.venueId !== input.venueId) {
         await deleteEventSections(tx, id);
         await generateEventSeats(tx, id, input.venueId);
+        await bumpLayoutVersion(tx, id);
       }
     });
     await this.invalidate(id);
+    await this.hooks.onChange?.(id);
     return this.get(id);
   }
 
