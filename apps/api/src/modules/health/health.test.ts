@@ -49,3 +49,15 @@ describe('operations endpoints', () => {
     expect(res.body.code).toBe('not_found');
   });
 });
+
+describe('when Redis is down', () => {
+  it('then signing in answers 503 service_unavailable with Retry-After, not a 500', async () => {
+    const { signedInAgent } = await import('../../../test/context.js');
+    const { email } = await signedInAgent(ctx);
+    const broken = ctx.sibling({ REDIS_URL: 'redis://127.0.0.1:1' });
+    const res = await broken.agent().post('/api/v1/auth/login').send({ email, password: 'correct-horse-42' });
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('service_unavailable');
+    expect(res.headers['retry-after']).toBe('5');
+  });
+});
