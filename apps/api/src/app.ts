@@ -21,6 +21,7 @@ import { InventoryService } from './modules/inventory/inventory.service.js';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { answerBeforeExpress, inventoryHotReads } from './modules/inventory/inventory.hot-reads.js';
 import { queueRoutes } from './modules/queue/queue.routes.js';
+import { queueHotStatus } from './modules/queue/queue.hot-status.js';
 import { queueAdminRoutes } from './modules/queue/queue-admin.routes.js';
 import { EventsService } from './modules/events/events.service.js';
 import { adminEventRoutes, eventRoutes } from './modules/events/events.routes.js';
@@ -76,7 +77,7 @@ export function createApp(deps: AppDeps): App {
   app.set('trust proxy', env.TRUST_PROXY);
   app.set('etag', 'strong');
 
-  // Hot public reads (availability, seat map) are answered first, before the logging/session
+  // Hot public reads (availability, seat map, queue status poll) are answered first, before the logging/session
   // stack; they keep the request id, security headers, rate limit and metrics (inventory.md).
   let hotReads: RequestHandler = (_req, _res, next) => next();
   app.use((req, res, next) => hotReads(req, res, next));
@@ -137,7 +138,11 @@ export function createApp(deps: AppDeps): App {
     venues: new VenuesService(deps, { onChange: () => services.events.invalidate() }),
   };
 
-  const hot = inventoryHotReads(services.inventory, { metrics: deps.metrics, security, rateLimit: limiters.api, rateLimitOff: env.RATE_LIMITS === 'off' });
+  const hotOptions = { metrics: deps.metrics, security, rateLimit: limiters.api, rateLimitOff: env.RATE_LIMITS === 'off' };
+  const inventoryHot = inventoryHotReads(services.inventory, hotOptions);
+  // The waiting-room status poll takes the same fast path (queue.hot-status.ts, waiting-room.md).
+  const queueHot = queueHotStatus(services.queue, hotOptions);
+  const hot: RequestHandler = (req, res, next) => inventoryHot(req, res, () => queueHot(req, res, next));
   // Without a limiter to run they are answered before Express's own per-request setup.
   if (env.RATE_LIMITS !== 'off' || !answerBeforeExpress(app, hot)) hotReads = hot;
 

@@ -1,8 +1,9 @@
-import { Router, type Request } from 'express';
-import { EventIdParams } from '@ticketing/shared';
+import { Router, type Request, type Response } from 'express';
+import { EventIdParams, type QueueStatus } from '@ticketing/shared';
 import type { Services } from '../../app.js';
 import { parsed, validate } from '../../platform/http.js';
 import type { Visitor } from './queue.service.js';
+import { QUEUE_COOKIE } from './queue-cookie.js';
 
 type P = { eventId: string };
 
@@ -14,17 +15,24 @@ function visitor(req: Request): Visitor {
 export function queueRoutes(services: Services): Router {
   const r = Router({ mergeParams: true });
   const params = validate({ params: EventIdParams });
+  // While the caller holds a place or an admission, (re-)issue the signed poll cookie that lets
+  // the next polls take the fast path (queue.hot-status.ts); it names this request's session and account.
+  const issueCookie = (req: Request, res: Response, status: QueueStatus) => {
+    if (status.status === 'queued' || status.status === 'admitted') res.cookie(QUEUE_COOKIE, services.queue.cookie.issue(visitor(req)), services.queue.cookie.options);
+  };
 
   r.post('/', params, async (req, res) => {
     const status = await services.queue.join(parsed<P>(res).params.eventId, visitor(req));
     // An anonymous session is only saved once it holds something: keep its id stable across polls.
     if (!req.session.visitor) req.session.visitor = true;
+    issueCookie(req, res, status);
     res.setHeader('Cache-Control', 'no-store');
     res.json(status);
   });
 
   r.get('/', params, async (req, res) => {
     const status = await services.queue.status(parsed<P>(res).params.eventId, visitor(req));
+    issueCookie(req, res, status);
     res.setHeader('Cache-Control', 'no-store');
     res.json(status);
   });

@@ -6,6 +6,7 @@ import { findEventSaleInfo, type EventSaleInfo } from '../events/event-sale.repo
 import { queueMetrics, type QueueMetrics } from './queue.metrics.js';
 import { updateQueueSettings } from './queue.repo.js';
 import { QueueStore, type RawStatus, type Who } from './queue.store.js';
+import { QueueCookie } from './queue-cookie.js';
 
 /** Who is shopping: the signed-in account and the browser session. */
 export interface Shopper {
@@ -67,9 +68,12 @@ export class QueueService {
   private readonly facts = new Map<string, { value: EventFacts | null; expiresAt: number }>();
   private readonly graceMs: number;
   private readonly windowMs: number;
+  /** Signs and checks the `tk.q` poll cookie (queue-cookie.ts). */
+  readonly cookie: QueueCookie;
 
   constructor(private readonly deps: AppDeps) {
     this.store = new QueueStore(deps.redis);
+    this.cookie = new QueueCookie(deps.env);
     this.metrics = queueMetrics(deps.metrics);
     this.graceMs = deps.env.QUEUE_GRACE_SECONDS * 1000;
     this.windowMs = deps.env.QUEUE_SHOPPING_WINDOW_SECONDS * 1000;
@@ -89,6 +93,23 @@ export class QueueService {
     const f = await this.requireQueueEvent(eventId, { forJoin: false });
     const raw = await this.store.status(eventId, toWho(who), this.graceMs);
     this.countPassedOver(eventId, raw);
+    return this.toStatus(raw, f);
+  }
+
+  /**
+   * The fast path's status (queue.hot-status.ts): the same answer as `status`, but only for the
+   * ready cases — event facts already in the in-process cache and still valid for a poll, and
+   * the caller queued or admitted. Null otherwise (the caller falls through to the normal route,
+   * which answers every other case). Never reaches PostgreSQL.
+   */
+  async readyStatus(eventId: string, who: Visitor): Promise<QueueStatus | null> {
+    const hit = this.facts.get(eventId);
+    const now = Date.now();
+    const f = hit && hit.expiresAt > now ? hit.value : null;
+    if (!f || !f.highDemand || f.cancelled || f.startsAtMs <= now) return null;
+    const raw = await this.store.status(eventId, toWho(who), this.graceMs);
+    this.countPassedOver(eventId, raw);
+    if (raw.state !== 'queued' && raw.state !== 'admitted') return null;
     return this.toStatus(raw, f);
   }
 

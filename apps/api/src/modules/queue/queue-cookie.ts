@@ -1,0 +1,81 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { CookieOptions } from 'express';
+import type { Env } from '../../config/env.js';
+import type { Visitor } from './queue.service.js';
+
+/** Name of the waiting-room poll cookie (see queue.hot-status.ts). */
+export const QUEUE_COOKIE = 'tk.q';
+/** Lifetime of one issued cookie; the normal status route re-issues it on every answer. */
+export const QUEUE_COOKIE_TTL_SECONDS = 900;
+
+/**
+ * The small signed cookie that lets a status poll skip the session lookup:
+ * `base64url(sessionId "|" userId "|" expiresAtSeconds) "." base64url(HMAC-SHA256(key, payload))`,
+ * key = HMAC-SHA256(SESSION_SECRET, "tk.q/v1") (a key of its own, derived from the session secret).
+ * It names the caller exactly as the session does (same session id and account), so the fast
+ * path runs the same status script with the same arguments as the normal route. Only the server
+ * issues it, and only to the holder of that session.
+ */
+export class QueueCookie {
+  private readonly key: Buffer;
+  readonly options: CookieOptions;
+
+  constructor(env: Pick<Env, 'SESSION_SECRET' | 'COOKIE_SECURE'>) {
+    this.key = createHmac('sha256', env.SESSION_SECRET).update('tk.q/v1').digest();
+    this.options = { httpOnly: true, sameSite: 'lax', secure: env.COOKIE_SECURE, path: '/api/v1/events', maxAge: QUEUE_COOKIE_TTL_SECONDS * 1000 };
+  }
+
+  private mac(payload: string): Buffer {
+    return createHmac('sha256', this.key).update(payload).digest();
+  }
+
+  /** The cookie value for this visitor, valid for QUEUE_COOKIE_TTL_SECONDS from `nowMs`. */
+  issue(who: Visitor, nowMs = Date.now()): string {
+    const exp = Math.floor(nowMs / 1000) + QUEUE_COOKIE_TTL_SECONDS;
+    const payload = Buffer.from(`${who.sessionId}|${who.userId ?? ''}|${exp}`).toString('base64url');
+    return `${payload}.${this.mac(payload).toString('base64url')}`;
+  }
+
+  /** The visitor named by a cookie value, or null when it is malformed, forged, altered or expired. */
+  verify(value: string, nowMs = Date.now()): Required<Visitor> | null {
+    const dot = value.indexOf('.');
+    if (dot <= 0 || dot !== value.lastIndexOf('.') || value.length > 512) return null;
+    const payload = value.slice(0, dot);
+    const given = Buffer.from(value.slice(dot + 1), 'base64url');
+    const expected = this.mac(payload);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    const parts = Buffer.from(payload, 'base64url').toString().split('|');
+    if (parts.length !== 3) return null;
+    const [sessionId, userId, exp] = parts as [string, string, string];
+    if (!sessionId || !(Number(exp) * 1000 > nowMs)) return null;
+    return { sessionId, userId: userId || null } as Required<Visitor>;
+  }
+}
+
+/** The raw value of cookie `name` in a Cookie header (no decoding), or undefined. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * The session id inside the express-session cookie (`s:<id>.<signature>`, URL-encoded), or
+ * undefined. The signature is not checked here: it is only compared with the id a signed
+ * queue cookie names, so a mismatch (signed in, signed out, new session) falls through.
+ */
+export function sessionIdInCookie(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let v: string;
+  try {
+    v = decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+  if (!v.startsWith('s:')) return undefined;
+  const dot = v.lastIndexOf('.');
+  return dot > 2 ? v.slice(2, dot) : undefined;
+}
