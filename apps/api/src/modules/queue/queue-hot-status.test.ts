@@ -162,6 +162,22 @@ describe('waiting-room status poll fast path', () => {
     expect(await polledCount('200')).toBe(before + 3);
   });
 
+  it('when polls keep coming past the event-facts cache lifetime (5 s), then the facts are reloaded ahead of expiry and every poll stays on the fast path', async () => {
+    const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 60 });
+    const fan = await joinedBrowser(eventId);
+
+    const answers: Res[] = [];
+    for (const wait of [4_300, 400, 1_000]) {
+      await new Promise((r) => setTimeout(r, wait));
+      answers.push(await fan.agent.get(`/api/v1/events/${eventId}/queue`));
+    }
+
+    for (const a of answers) {
+      expect(a.body).toMatchObject({ status: 'queued', position: 1 });
+      expect(setCookies(a)).toEqual([]);
+    }
+  }, 15_000);
+
   it('when the event is not a waiting-room event or unknown, then a poll with a valid cookie falls through to the normal problem answer', async () => {
     const hd = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 60 });
     const plain = await createTestEvent(ctx.db, {});

@@ -33,6 +33,8 @@ interface EventFacts {
 
 /** How long the in-process event facts are trusted. */
 const FACTS_TTL_MS = 5_000;
+/** The status fast path reloads the facts this long before they expire. */
+const FACTS_REFRESH_AHEAD_MS = 1_000;
 /** Live settings in Redis expire so edits made through the event form reach the worker. */
 const SETTINGS_TTL_SECONDS = 60;
 /** Poll interval bounds (seconds). */
@@ -66,6 +68,8 @@ export class QueueService {
   private readonly store: QueueStore;
   private readonly metrics: QueueMetrics;
   private readonly facts = new Map<string, { value: EventFacts | null; expiresAt: number }>();
+  /** Events whose facts the fast path is reloading ahead of expiry. */
+  private readonly refreshing = new Set<string>();
   private readonly graceMs: number;
   private readonly windowMs: number;
   /** Signs and checks the `tk.q` poll cookie (queue-cookie.ts). */
@@ -107,6 +111,15 @@ export class QueueService {
     const now = Date.now();
     const f = hit && hit.expiresAt > now ? hit.value : null;
     if (!f || !f.highDemand || f.cancelled || f.startsAtMs <= now) return null;
+    // Reload the facts shortly before they expire (one read at a time), so a steady stream of
+    // polls does not fall through to the normal route every FACTS_TTL_MS.
+    if (hit!.expiresAt - now < FACTS_REFRESH_AHEAD_MS && !this.refreshing.has(eventId)) {
+      this.refreshing.add(eventId);
+      this.loadFacts(eventId).then(
+        () => this.refreshing.delete(eventId),
+        () => this.refreshing.delete(eventId), // the normal route reloads (and reports) on expiry
+      );
+    }
     const raw = await this.store.status(eventId, toWho(who), this.graceMs);
     this.countPassedOver(eventId, raw);
     if (raw.state !== 'queued' && raw.state !== 'admitted') return null;
@@ -227,6 +240,10 @@ export class QueueService {
   private async eventFacts(eventId: string): Promise<EventFacts | null> {
     const hit = this.facts.get(eventId);
     if (hit && hit.expiresAt > Date.now()) return hit.value;
+    return this.loadFacts(eventId);
+  }
+
+  private async loadFacts(eventId: string): Promise<EventFacts | null> {
     const info = await findEventSaleInfo(this.deps.db, eventId);
     const value: EventFacts | null = info && {
       id: info.id,
