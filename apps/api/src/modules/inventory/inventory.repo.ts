@@ -115,6 +115,26 @@ export interface LockedSeat {
 }
 
 /** What phase 2 learns in its one locking round trip. */
+/**
+ * The locked seat rows of one event, in seat order, mapped for the service. Seats of other
+ * events were locked too (briefly, found by primary key) but are not this event's: left out.
+ */
+function lockedSeatsOf(rows: Record<string, any>[], eventId: string): LockedSeat[] {
+  return rows
+    .filter((r) => r.id && r.event_id === eventId)
+    .sort((a, b) => a.seat_index - b.seat_index)
+    .map((r) => ({
+      id: r.id,
+      index: r.seat_index,
+      status: r.status,
+      holdId: r.hold_id,
+      section: r.section,
+      row: r.row_label,
+      number: r.number,
+      priceCents: r.price_cents,
+    }));
+}
+
 export interface HoldLocks {
   /** The requested seats of this event, row-locked (seats of other events are absent). */
   seats: LockedSeat[];
@@ -160,20 +180,7 @@ export async function lockForHold(tx: Queryable, eventId: string, userId: string
     prevHold: r0.prev_id ? { id: r0.prev_id, createdAt: r0.prev_created_at } : null,
     userSold: r0.user_sold,
     onSale: r0.on_sale === true,
-    // Seats of other events were locked too (briefly) but are not this event's: leave them out.
-    seats: rows
-      .filter((r) => r.id && r.event_id === eventId)
-      .sort((a, b) => a.seat_index - b.seat_index)
-      .map((r) => ({
-        id: r.id,
-        index: r.seat_index,
-        status: r.status,
-        holdId: r.hold_id,
-        section: r.section,
-        row: r.row_label,
-        number: r.number,
-        priceCents: r.price_cents,
-      })),
+    seats: lockedSeatsOf(rows, eventId),
   };
 }
 
@@ -227,19 +234,7 @@ export async function holdInOneStatement(
     userSold: r0.user_sold,
     onSale: r0.on_sale === true,
     inserted: r0.expires_at ? { expiresAt: r0.expires_at, marked: r0.marked } : null,
-    seats: rows
-      .filter((r) => r.id && r.event_id === h.eventId)
-      .sort((a, b) => a.seat_index - b.seat_index)
-      .map((r) => ({
-        id: r.id,
-        index: r.seat_index,
-        status: r.status,
-        holdId: r.hold_id,
-        section: r.section,
-        row: r.row_label,
-        number: r.number,
-        priceCents: r.price_cents,
-      })),
+    seats: lockedSeatsOf(rows, h.eventId),
   };
 }
 
