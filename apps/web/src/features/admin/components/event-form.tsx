@@ -1,10 +1,8 @@
 import { EventCategory, EventInput, type Event, type VenueSummary } from '@ticketing/shared';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Button, Card, Input, Select } from '../../../components/ui';
-import { errorMessage } from '../../../lib/api-client';
-import { problemFieldErrors, zodFieldErrors } from '../../../lib/form-errors';
 import { isoToLocalInput, localInputToIso } from '../lib/datetime-local';
-import { friendlyErrors } from '../lib/messages';
+import { useSchemaSubmit } from '../hooks/use-schema-submit';
 
 /** Form values (strings, as inputs hold them). */
 interface Values {
@@ -71,9 +69,7 @@ export interface EventFormProps {
 /** Create/edit an event; validated with the shared EventInput schema before it is sent. */
 export function EventForm({ event, venues, queue, onSubmit, onCancel }: EventFormProps) {
   const [v, setV] = useState<Values>(() => initialValues(event, queue));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, formError, busy, submit } = useSchemaSubmit(EventInput, () => toBody(v), onSubmit);
   const set = <K extends keyof Values>(k: K) => (value: Values[K]) => setV((old) => ({ ...old, [k]: value }));
   const field = (k: Exclude<keyof Values, 'highDemand'>) => ({
     name: k,
@@ -81,28 +77,6 @@ export function EventForm({ event, venues, queue, onSubmit, onCancel }: EventFor
     error: errors[k],
     onChange: (e: { target: { value: string } }) => set(k)(e.target.value),
   });
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setFormError(null);
-    const parsed = EventInput.safeParse(toBody(v));
-    if (!parsed.success) {
-      setErrors(friendlyErrors(zodFieldErrors(parsed.error)));
-      setFormError('Please fix the highlighted fields.');
-      requestAnimationFrame(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
-      await onSubmit(parsed.data);
-    } catch (err) {
-      setErrors(friendlyErrors(problemFieldErrors(err)));
-      setFormError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <form onSubmit={submit} noValidate className="flex flex-col gap-6">

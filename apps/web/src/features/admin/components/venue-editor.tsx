@@ -1,11 +1,9 @@
 import { VenueInput, type Venue } from '@ticketing/shared';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState } from 'react';
 import { Button, Card, Input } from '../../../components/ui';
-import { errorMessage } from '../../../lib/api-client';
-import { problemFieldErrors, zodFieldErrors } from '../../../lib/form-errors';
 import { blockRows, emptyDraft, fromVenue, newKey, newSection, previewSeats, rowLabel, tierColour, toVenueInput, type DraftSection, type DraftVenue } from '../lib/venue-layout';
 import { VenuePreview } from './venue-preview';
-import { friendlyErrors } from '../lib/messages';
+import { useSchemaSubmit } from '../hooks/use-schema-submit';
 
 export interface VenueEditorProps {
   venue: Venue | null;
@@ -16,9 +14,7 @@ export interface VenueEditorProps {
 /** Venue form with a section layout editor and a live preview of the seat map. */
 export function VenueEditor({ venue, onSubmit, onCancel }: VenueEditorProps) {
   const [draft, setDraft] = useState<DraftVenue>(() => (venue ? fromVenue(venue) : emptyDraft()));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, formError, busy, submit } = useSchemaSubmit(VenueInput, () => toVenueInput(draft), onSubmit);
   const seats = useMemo(() => previewSeats(draft), [draft]);
   const tiers = useMemo(() => [...new Set(draft.sections.map((s) => s.priceTier))].sort((a, b) => a - b), [draft.sections]);
 
@@ -26,28 +22,6 @@ export function VenueEditor({ venue, onSubmit, onCancel }: VenueEditorProps) {
   /** Update one section; `reshape` drops positions loaded from the server so they are regenerated. */
   const updateSection = (key: string, patch: Partial<DraftSection>, reshape = false) =>
     setDraft((d) => ({ ...d, sections: d.sections.map((s) => (s.key === key ? { ...s, ...patch, ...(reshape ? { kept: null } : {}) } : s)) }));
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setFormError(null);
-    const parsed = VenueInput.safeParse(toVenueInput(draft));
-    if (!parsed.success) {
-      setErrors(friendlyErrors(zodFieldErrors(parsed.error)));
-      setFormError('Please fix the highlighted fields.');
-      requestAnimationFrame(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
-      await onSubmit(parsed.data);
-    } catch (err) {
-      setErrors(friendlyErrors(problemFieldErrors(err)));
-      setFormError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <form onSubmit={submit} noValidate className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,26rem)]">
