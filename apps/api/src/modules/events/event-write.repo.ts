@@ -1,30 +1,37 @@
 import type { EventInput } from '@ticketing/shared';
 import type { Queryable } from '../../platform/db.js';
 
+/**
+ * Parameters $2..$13 shared by insert and update, in column order; a setting left out is
+ * null (the SQL supplies the default or keeps the stored value).
+ */
+function eventValues(e: EventInput): unknown[] {
+  return [
+    e.venueId,
+    e.name,
+    e.category,
+    e.performer ?? null,
+    e.description ?? null,
+    e.startsAt,
+    e.onSaleAt,
+    e.currency ?? null,
+    e.highDemand ?? null,
+    e.maxTicketsPerUser ?? null,
+    e.admissionRatePerMinute ?? null,
+    e.maxConcurrentShoppers ?? null,
+  ];
+}
+
 /** Insert an event row; with a fixed `id` that already exists nothing happens and null is returned. */
 export async function insertEvent(db: Queryable, e: EventInput & { id?: string }): Promise<string | null> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO events (id, venue_id, name, category, performer, description, starts_at, on_sale_at, currency, high_demand,
                          max_tickets_per_user, admission_rate_per_minute, max_concurrent_shoppers)
-     VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, coalesce($9, 'EUR'), coalesce($10, false),
+     VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4, nullif($5, ''), nullif($6, ''), $7, $8, coalesce($9, 'EUR'), coalesce($10, false),
              coalesce($11, 8), coalesce($12, 120), coalesce($13, 200))
      ON CONFLICT (id) DO NOTHING
      RETURNING id`,
-    [
-      e.id ?? null,
-      e.venueId,
-      e.name,
-      e.category,
-      e.performer || null,
-      e.description || null,
-      e.startsAt,
-      e.onSaleAt,
-      e.currency ?? null,
-      e.highDemand ?? null,
-      e.maxTicketsPerUser ?? null,
-      e.admissionRatePerMinute ?? null,
-      e.maxConcurrentShoppers ?? null,
-    ],
+    [e.id ?? null, ...eventValues(e)],
   );
   return rows[0]?.id ?? null;
 }
@@ -86,21 +93,7 @@ export async function updateEvent(db: Queryable, id: string, e: EventInput): Pro
             max_concurrent_shoppers = coalesce($13, max_concurrent_shoppers),
             updated_at = now()
       WHERE id = $1`,
-    [
-      id,
-      e.venueId,
-      e.name,
-      e.category,
-      e.performer ?? null,
-      e.description ?? null,
-      e.startsAt,
-      e.onSaleAt,
-      e.currency ?? null,
-      e.highDemand ?? null,
-      e.maxTicketsPerUser ?? null,
-      e.admissionRatePerMinute ?? null,
-      e.maxConcurrentShoppers ?? null,
-    ],
+    [id, ...eventValues(e)],
   );
 }
 
