@@ -1,30 +1,23 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, TEST_PASSWORD, type TestContext } from '../../../test/context.js';
 import { createTestEvent } from '../../../test/factories.js';
 import { keys } from './inventory.scripts.js';
-import { post, registerUsers } from './inventory.test-support.js';
+import { listen, post, registerUsers, type LiveServer } from './inventory.test-support.js';
 
 /**
  * True concurrency: a real listening server and a keep-alive agent with one socket per user,
  * so N requests are really in flight at once (not serialized by supertest).
  */
 let ctx: TestContext;
-let server: http.Server;
-let port: number;
-const agent = new http.Agent({ keepAlive: true, maxSockets: 400 });
+let live: LiveServer;
 
 beforeAll(async () => {
   ctx = await createTestContext();
-  server = ctx.app.listen(0);
-  port = (server.address() as AddressInfo).port;
+  live = listen(ctx, 400);
 });
 afterAll(async () => {
-  agent.destroy();
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await live.close();
   await ctx.services.inventory.close();
   await ctx.close();
 });
@@ -58,7 +51,7 @@ describe('holds under concurrency', () => {
     const users = await registerUsers(ctx, 200);
     const seat = ev.seatIds[7]!;
     const started = Date.now();
-    const results = await Promise.all(users.map((u) => post(port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, { seatIds: [seat] }, agent)));
+    const results = await Promise.all(users.map((u) => post(live.port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, { seatIds: [seat] }, live.agent)));
     const elapsed = Date.now() - started;
 
     const ok = results.filter((r) => r.status === 201);
@@ -91,7 +84,7 @@ describe('holds under concurrency', () => {
       while (want.size < n) want.add(ev.seatIds[Math.floor(rnd() * 30)]!);
       return { u, seatIds: [...want] };
     });
-    const results = await Promise.all(requests.map((r) => post(port, `/api/v1/events/${ev.eventId}/holds`, r.u.cookie, { seatIds: r.seatIds }, agent)));
+    const results = await Promise.all(requests.map((r) => post(live.port, `/api/v1/events/${ev.eventId}/holds`, r.u.cookie, { seatIds: r.seatIds }, live.agent)));
 
     for (const r of results) expect([201, 409]).toContain(r.status);
     const won = results.filter((r) => r.status === 201);
@@ -124,8 +117,8 @@ describe('holds under concurrency', () => {
     );
     const results = await Promise.all(
       users.flatMap((u, i) => [
-        post(port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, { seatIds: [ev.seatIds[i % 20], ev.seatIds[(i + 1) % 20]] }, agent),
-        post(port, `/api/v1/events/${ev.eventId}/holds`, second[i]!, { seatIds: [ev.seatIds[(i + 5) % 20]] }, agent),
+        post(live.port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, { seatIds: [ev.seatIds[i % 20], ev.seatIds[(i + 1) % 20]] }, live.agent),
+        post(live.port, `/api/v1/events/${ev.eventId}/holds`, second[i]!, { seatIds: [ev.seatIds[(i + 5) % 20]] }, live.agent),
       ]),
     );
     for (const r of results) expect([201, 409]).toContain(r.status);
@@ -141,7 +134,7 @@ describe('holds under concurrency', () => {
     const users = await registerUsers(ctx, 60);
     await ctx.agent().get(`/api/v1/events/${ev.eventId}/availability`);
 
-    const results = await Promise.all(users.map((u) => post(port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, { quantity: 2 }, agent)));
+    const results = await Promise.all(users.map((u) => post(live.port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, { quantity: 2 }, live.agent)));
 
     expect(results.filter((r) => r.status !== 201).map((r) => JSON.stringify(r.body))).toEqual([]);
     const claimed = results.flatMap((r) => (r.body.seats as { id: string }[]).map((s) => s.id));
@@ -172,7 +165,7 @@ describe('holds under concurrency', () => {
         const start = (i * 3) % (20 - qty);
         const first = { seatIds: ev.seatIds.slice(start, start + qty) };
         for (let attempt = 0; attempt <= 3; attempt++) {
-          const r = await post(port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, attempt === 0 ? first : { quantity: qty }, agent);
+          const r = await post(live.port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, attempt === 0 ? first : { quantity: qty }, live.agent);
           if (r.status === 201) return r.body;
           expect(r.status).toBe(409);
         }

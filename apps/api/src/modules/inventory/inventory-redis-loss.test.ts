@@ -1,26 +1,19 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/context.js';
 import { createTestEvent } from '../../../test/factories.js';
-import { post, registerUsers } from './inventory.test-support.js';
+import { listen, post, registerUsers, type LiveServer } from './inventory.test-support.js';
 import { SeatsUnavailableError } from './inventory.service.js';
 
 let ctx: TestContext;
-let server: http.Server;
-let port: number;
-const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
+let live: LiveServer;
 
 beforeAll(async () => {
   ctx = await createTestContext();
-  server = ctx.app.listen(0);
-  port = (server.address() as AddressInfo).port;
+  live = listen(ctx, 200);
 });
 afterAll(async () => {
-  agent.destroy();
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await live.close();
   await ctx.services.inventory.close();
   await ctx.close();
 });
@@ -59,7 +52,7 @@ describe('Redis loss', () => {
     const results = await Promise.allSettled(
       users.map((u, i) =>
         i % 2 === 0
-          ? post(port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, { seatIds: [seat] }, agent).then((r) => {
+          ? post(live.port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, { seatIds: [seat] }, live.agent).then((r) => {
               if (r.status !== 201) throw new SeatsUnavailableError([seat]);
               return r.body;
             })
@@ -108,7 +101,7 @@ describe('Redis loss', () => {
     await ctx.agent().get(`/api/v1/events/${ev.eventId}/availability`);
     const wave = (from: number, to: number) =>
       Promise.all(
-        users.slice(from, to).map((u, i) => post(port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, { seatIds: [ev.seatIds[(i * 3) % 20], ev.seatIds[(i * 7 + 1) % 20]].filter((v, k, a) => a.indexOf(v) === k) }, agent)),
+        users.slice(from, to).map((u, i) => post(live.port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, { seatIds: [ev.seatIds[(i * 3) % 20], ev.seatIds[(i * 7 + 1) % 20]].filter((v, k, a) => a.indexOf(v) === k) }, live.agent)),
       );
     const first = await wave(0, 30);
     const flushing = flushInventoryKeys();
@@ -123,7 +116,7 @@ describe('Redis loss', () => {
 
     // After the flush, nobody can take a seat that PostgreSQL says is held.
     const late = await registerUsers(ctx, 20);
-    const third = await Promise.all(late.map((u, i) => post(port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, { seatIds: [ev.seatIds[i % 20]] }, agent)));
+    const third = await Promise.all(late.map((u, i) => post(live.port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, { seatIds: [ev.seatIds[i % 20]] }, live.agent)));
     const held = await heldSeats(ev.eventId);
     for (const s of held) {
       expect(s.hold_status).toBe('active');

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { TEST_PASSWORD, uniqueEmail, type TestApp } from '../../../test/context.js';
 
@@ -42,3 +43,25 @@ export function post(p: number, path: string, cookie: string, body: unknown, a: 
   });
 }
 
+
+/** A test app listening on a real port, with a keep-alive agent: requests really run concurrently. */
+export interface LiveServer {
+  port: number;
+  agent: http.Agent;
+  close: () => Promise<void>;
+}
+
+/** Listen on a free port; `close` ends the agent, the sockets and the server. */
+export function listen(app: Pick<TestApp, 'app'>, maxSockets: number): LiveServer {
+  const server = app.app.listen(0);
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  return {
+    port: (server.address() as AddressInfo).port,
+    agent,
+    close: async () => {
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
