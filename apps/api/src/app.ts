@@ -77,10 +77,31 @@ export function createApp(deps: AppDeps): App {
   app.set('trust proxy', env.TRUST_PROXY);
   app.set('etag', 'strong');
 
-  // Hot public reads (availability, seat map, queue status poll) are answered first, before the logging/session
-  // stack; they keep the request id, security headers, rate limit and metrics (inventory.md).
-  let hotReads: RequestHandler = (_req, _res, next) => next();
-  app.use((req, res, next) => hotReads(req, res, next));
+  const security = helmet({
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+  const limiters = createRateLimiters(deps);
+  const services: Services = {
+    ...createCommerceServices(deps, () => services),
+    auth: new AuthService(deps),
+    queue: new QueueService(deps),
+    inventory: new InventoryService(deps, { assertAdmitted: (event, who) => services.queue.assertAdmitted(event, who) }),
+    // Queue settings and high-demand flags are cached by the waiting room: refresh them on edits.
+    events: new EventsService(deps, { onChange: (id) => services.queue.invalidateEvent(id) }),
+    // A venue's name and city feed event search and lists: drop cached event reads after a venue write.
+    venues: new VenuesService(deps, { onChange: () => services.events.invalidate() }),
+  };
+
+  const hotOptions = { metrics: deps.metrics, security, rateLimit: limiters.api, rateLimitOff: env.RATE_LIMITS === 'off' };
+  const inventoryHot = inventoryHotReads(services.inventory, hotOptions);
+  // The waiting-room status poll takes the same fast path (queue.hot-status.ts, waiting-room.md).
+  const queueHot = queueHotStatus(services.queue, hotOptions);
+  const hot: RequestHandler = (req, res, next) => inventoryHot(req, res, () => queueHot(req, res, next));
+  // Hot public reads (availability, seat map, queue status poll) are answered first, before the
+  // logging/session stack; they keep the request id, security headers, rate limit and metrics
+  // (inventory.md). Without a limiter to run they are answered before Express's own per-request setup.
+  if (env.RATE_LIMITS !== 'off' || !answerBeforeExpress(app, hot)) app.use(hot);
 
   // Request id: accept a sane incoming X-Request-Id, else mint one; echo it back; carry it in logs.
   app.use((req, res, next) => {
@@ -105,10 +126,6 @@ export function createApp(deps: AppDeps): App {
   app.use(metricsMiddleware(deps.metrics));
   app.use(healthRoutes(deps));
 
-  const security = helmet({
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    crossOriginResourcePolicy: { policy: 'same-site' },
-  });
   app.use(security);
   // A stadium layout (tens of thousands of seats) is far larger than any other body.
   app.use('/api/v1/admin/venues', express.json({ limit: '8mb', type: ['application/json', 'application/*+json'] }));
@@ -125,26 +142,6 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.use(csrfGuard(env.ALLOWED_ORIGINS));
-
-  const limiters = createRateLimiters(deps);
-  const services: Services = {
-    ...createCommerceServices(deps, () => services),
-    auth: new AuthService(deps),
-    queue: new QueueService(deps),
-    inventory: new InventoryService(deps, { assertAdmitted: (event, who) => services.queue.assertAdmitted(event, who) }),
-    // Queue settings and high-demand flags are cached by the waiting room: refresh them on edits.
-    events: new EventsService(deps, { onChange: (id) => services.queue.invalidateEvent(id) }),
-    // A venue's name and city feed event search and lists: drop cached event reads after a venue write.
-    venues: new VenuesService(deps, { onChange: () => services.events.invalidate() }),
-  };
-
-  const hotOptions = { metrics: deps.metrics, security, rateLimit: limiters.api, rateLimitOff: env.RATE_LIMITS === 'off' };
-  const inventoryHot = inventoryHotReads(services.inventory, hotOptions);
-  // The waiting-room status poll takes the same fast path (queue.hot-status.ts, waiting-room.md).
-  const queueHot = queueHotStatus(services.queue, hotOptions);
-  const hot: RequestHandler = (req, res, next) => inventoryHot(req, res, () => queueHot(req, res, next));
-  // Without a limiter to run they are answered before Express's own per-request setup.
-  if (env.RATE_LIMITS !== 'off' || !answerBeforeExpress(app, hot)) hotReads = hot;
 
   const api = express.Router();
   api.use(limiters.api);
