@@ -1,16 +1,16 @@
 /**
  * Discovery read benchmark against a seeded database (not a test; run by hand):
- *   DATABASE_URL=postgres://root@127.0.0.1:5432/<seeded db> npx tsx src/modules/events/events.bench.ts
+ *   cd apps/api && DATABASE_URL=postgres://root@127.0.0.1:5432/<seeded db> npx tsx ../../bench/events-bench.mts
  * Uses Redis key prefix bench-disc: and deletes the event it creates.
  */
 import http from 'node:http';
-import { loadEnv } from '../../config/env.js';
-import { createPool } from '../../platform/db.js';
-import { createRedis, redisReady } from '../../platform/redis.js';
-import { createLogger } from '../../platform/logger.js';
-import { createMetrics } from '../../platform/metrics.js';
-import { createApp } from '../../app.js';
-import { SEED_VENUE_IDS } from '../../db/seed-data.js';
+import { loadEnv } from '../apps/api/src/config/env.js';
+import { createPool } from '../apps/api/src/platform/db.js';
+import { createRedis, redisReady } from '../apps/api/src/platform/redis.js';
+import { createLogger } from '../apps/api/src/platform/logger.js';
+import { createMetrics } from '../apps/api/src/platform/metrics.js';
+import { createApp } from '../apps/api/src/app.js';
+import { SEED_VENUE_IDS } from '../apps/api/src/db/seed-data.js';
 
 const env = loadEnv({ ...process.env, RATE_LIMITS: 'off', LOG_LEVEL: 'silent', REDIS_KEY_PREFIX: 'bench-disc:' });
 const db = createPool(env.DATABASE_URL, 10);
