@@ -11,7 +11,10 @@
 //
 // Env: FANS (500), SEATS (1000, multiple of 50), HOT (100), INSTANCES (2), RETRIES (3),
 //      ARRIVAL_MS (2000: fans arrive uniformly over this window; 0 = all in the same instant),
-//      ABANDON_PCT (10), DOUBLE_PCT (10), PAYMENT_LATENCY_MS (20), KEEP_DB (unset: drop the DB at the end)
+//      ABANDON_PCT (10), DOUBLE_PCT (10), PAYMENT_LATENCY_MS (20), KEEP_DB (unset: drop the DB at the end),
+//      WARMUP (400: hold/release/best-available/checkout rounds per instance on a separate event before
+//      the clock, so the sale meets servers that have been running, JIT-compiled; 0 = cold servers),
+//      API_NODE_FLAGS (extra node flags for the API instances, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p")
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
@@ -30,6 +33,8 @@ const RETRIES = Number(process.env.RETRIES ?? 3);
 const ARRIVAL_MS = Number(process.env.ARRIVAL_MS ?? 2000);
 const ABANDON_PCT = Number(process.env.ABANDON_PCT ?? 10);
 const DOUBLE_PCT = Number(process.env.DOUBLE_PCT ?? 10);
+const WARMUP = Number(process.env.WARMUP ?? 400);
+const WARMUP_CONCURRENCY = Number(process.env.WARMUP_CONCURRENCY ?? 8);
 const PER_ROW = 50;
 const RUN = `${Date.now().toString(36)}`;
 const DB_NAME = `ticketing_flash_${RUN}`;
@@ -138,6 +143,31 @@ async function serverSideLatency(bases) {
   return out;
 }
 
+/** CPU time (user + system, ms) used so far by all API instances of the stack, from /proc (Linux). */
+async function apiCpuMs(stack) {
+  const { readFile } = await import('node:fs/promises');
+  let ms = 0;
+  for (const i of stack.instances) {
+    const stat = (await readFile(`/proc/${i.pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+    ms += ((Number(stat[11]) + Number(stat[12])) * 1000) / 100; // utime + stime, USER_HZ = 100
+  }
+  return ms;
+}
+
+/** CPU time (ms) of every process on this machine whose name is `name` (all PostgreSQL backends, say); 0 where /proc is missing. */
+async function processCpuMs(name) {
+  const { readFile, readdir } = await import('node:fs/promises');
+  let ms = 0;
+  for (const pid of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+    if (!stat || stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== name) continue;
+    const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    ms += ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  }
+  return ms;
+}
+
 /** A 1,000-seat event: rows of 50; the first HOT seats (indexes 0..HOT-1) are the front rows. */
 async function createEvent(db) {
   const client = await db.connect();
@@ -176,6 +206,45 @@ async function createEvent(db) {
   }
 }
 
+/**
+ * WARMUP rounds per instance on a separate event, before the clock: an explicit hold (sometimes a
+ * conflict), then a release, a best-available replacement, or a checkout. Returns the request count.
+ */
+async function warmUp(db, bases, fans) {
+  if (!WARMUP) return 0;
+  const ev = await createEvent(db);
+  let requests = 0;
+  const round = async (k) => {
+    const fan = fans[k % fans.length];
+    const base = bases[k % bases.length];
+    const seat = ev.seatIds[rand(ev.seatIds.length)];
+    const h = await call(base, 'POST', `/api/v1/events/${ev.eventId}/holds`, { cookie: fan.cookie, body: { seatIds: [seat] } });
+    requests++;
+    if (h.status !== 201) return;
+    const next = k % 4;
+    if (next === 0) await call(base, 'DELETE', `/api/v1/holds/${h.body.id}`, { cookie: fan.cookie });
+    else if (next === 1) await call(base, 'POST', `/api/v1/events/${ev.eventId}/holds`, { cookie: fan.cookie, body: { quantity: 1 + rand(3) } });
+    else if (next === 2) {
+      await call(base, 'POST', '/api/v1/checkout', { cookie: fan.cookie, body: { holdId: h.body.id, payment: CARD }, headers: { 'idempotency-key': randomUUID() } });
+    } else await call(base, 'GET', `/api/v1/events/${ev.eventId}/availability`);
+    requests++;
+  };
+  const total = WARMUP * bases.length;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: WARMUP_CONCURRENCY * bases.length }, async () => {
+      while (next < total) await round(next++);
+    }),
+  );
+  // Free the warm-up holds so the fans start the sale without one (the event is another anyway).
+  await db.query(`UPDATE holds SET status = 'released', ended_at = now() WHERE event_id = $1 AND status = 'active'`, [ev.eventId]);
+  await db.query(
+    `UPDATE event_seats SET status = 'available', hold_id = NULL, holder_user_id = NULL, held_until = NULL WHERE event_id = $1 AND status = 'held'`,
+    [ev.eventId],
+  );
+  return requests;
+}
+
 async function main() {
   console.log(`flash-sale: ${FANS} fans, ${SEATS} seats (${HOT} hot), ${INSTANCES} instance(s), arrival window ${ARRIVAL_MS} ms, db ${DB_NAME}`);
   const stack = await startStack({
@@ -188,6 +257,7 @@ async function main() {
     migrate: true,
     frontDoor: 'node',
     output: 'ignore',
+    nodeArgs: (process.env.API_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean),
     env: {
       NODE_ENV: 'production',
       SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
@@ -219,6 +289,11 @@ async function main() {
       );
       fans.push(...batch);
     }
+    // Servers in a real on-sale have been up for a while: warm every request path (and the JIT) on
+    // another event first, 8 in flight per instance. Its orders and charges are left out below.
+    const warmed = await warmUp(db, bases, fans);
+    const chargesBefore = Number((await redis.get('simpay:charges')) ?? 0);
+    const refundsBefore = Number((await redis.get('simpay:refunds')) ?? 0);
     // Warm the seat map / snapshot caches once, as the first page view would.
     await call(bases[0], 'GET', `/api/v1/events/${ev.eventId}/availability`);
     for (const b of bases) await call(b, 'GET', `/api/v1/events/${ev.eventId}/seatmap`);
@@ -236,6 +311,7 @@ async function main() {
     let doubleSubmits = 0;
     const keyOrders = new Map();
 
+    const cpu0 = { api: await apiCpuMs(stack), pg: await processCpuMs('postgres'), redis: await processCpuMs('redis-server'), client: process.cpuUsage() };
     const t0 = now();
     await Promise.all(
       fans.map(async (fan) => {
@@ -305,6 +381,12 @@ async function main() {
       }),
     );
     const elapsedS = (now() - t0) / 1000;
+    const cpu = {
+      apiMs: +((await apiCpuMs(stack)) - cpu0.api).toFixed(0),
+      postgresMs: +((await processCpuMs('postgres')) - cpu0.pg).toFixed(0),
+      redisMs: +((await processCpuMs('redis-server')) - cpu0.redis).toFixed(0),
+      clientMs: +((({ user, system }) => (user + system) / 1000)(process.cpuUsage(cpu0.client))).toFixed(0),
+    };
     const serverMs = await serverSideLatency(bases);
 
     // --- the check against the database --------------------------------------------------------
@@ -318,20 +400,22 @@ async function main() {
       `SELECT s.id FROM event_seats s LEFT JOIN orders o ON o.id = s.order_id WHERE s.event_id = $1 AND s.status = 'sold' AND o.status IS DISTINCT FROM 'completed'`,
     );
     const [orders] = await q(`SELECT count(*)::int AS n FROM orders WHERE event_id = $1 AND status = 'completed'`);
-    const charges = Number((await redis.get('simpay:charges')) ?? 0);
-    const refunds = Number((await redis.get('simpay:refunds')) ?? 0);
+    const charges = Number((await redis.get('simpay:charges')) ?? 0) - chargesBefore;
+    const refunds = Number((await redis.get('simpay:refunds')) ?? 0) - refundsBefore;
     const keysWithTwoOrders = [...keyOrders.values()].filter((s) => s.size > 1).length;
     const fiveXX = Object.entries(statuses).filter(([s]) => Number(s) >= 500).reduce((a, [, n]) => a + n, 0);
 
     const result = {
       when: new Date().toISOString(),
       machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
-      setup: { fans: FANS, seats: SEATS, hot: HOT, instances: INSTANCES, retries: RETRIES, arrivalMs: ARRIVAL_MS, abandonPct: ABANDON_PCT, doublePct: DOUBLE_PCT },
+      setup: { fans: FANS, seats: SEATS, hot: HOT, instances: INSTANCES, retries: RETRIES, arrivalMs: ARRIVAL_MS, abandonPct: ABANDON_PCT, doublePct: DOUBLE_PCT, warmupRequests: warmed },
       elapsedSeconds: +elapsedS.toFixed(2),
       holdsPerSecond: +(holdsOk / elapsedS).toFixed(1),
       checkoutsPerSecond: +(checkoutsOk / elapsedS).toFixed(1),
       latencyMs: { hold: summary(lat.hold), holdBestAvailable: summary(lat.holdBest), conflict: summary(lat.conflict), conflictBestAvailable: summary(lat.conflictBest), checkout: summary(lat.checkout), release: summary(lat.release) },
       serverSideLatencyMs: serverMs,
+      // CPU time during the sale: the API instances together (from /proc) and this client; per request = apiMs / requests.
+      cpuDuringSale: { ...cpu, requests: Object.values(statuses).reduce((a, n) => a + n, 0), apiMsPerRequest: +(cpu.apiMs / Object.values(statuses).reduce((a, n) => a + n, 0)).toFixed(2), wallMs: Math.round(elapsedS * 1000) },
       statuses,
       conflictCodes,
       fiveXX,

@@ -286,6 +286,8 @@ export async function startStack({
   output,
   runDir,
   readyTimeoutMs = 120_000,
+  /** Extra node flags for every API instance (benchmarks: --cpu-prof, --max-semi-space-size…). */
+  nodeArgs = [],
 } = {}) {
   if (!databaseUrl) throw new Error('startStack: databaseUrl is required');
   webDist = path.resolve(webDist);
@@ -333,7 +335,7 @@ export async function startStack({
     for (let i = 0; i < instances; i++) {
       const id = `api-${i + 1}`;
       const logFile = logDir ? path.join(logDir, `${id}.log`) : null;
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
         cwd: API_DIR,
         env: { ...baseEnv, PORT: String(ports[i]), INSTANCE_ID: id },
         stdio: ['ignore', logFile || output === 'ignore' ? 'pipe' : 'inherit', logFile || output === 'ignore' ? 'pipe' : 'inherit'],

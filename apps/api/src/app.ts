@@ -37,6 +37,12 @@ import { checkinRoutes, ticketsRoutes } from './modules/tickets/tickets.routes.j
 export interface AppDeps {
   env: Env;
   db: pg.Pool;
+  /**
+   * The pool for seat-hold writes (hold, release, expiry): sessions with generic plans, and
+   * synchronous_commit=off when HOLD_COMMIT=async (platform/db.ts). Absent: `db`. Orders,
+   * payments and everything else use `db`.
+   */
+  holdsDb?: pg.Pool;
   redis: Redis;
   logger: Logger;
   metrics: Metrics;

@@ -17,9 +17,12 @@ try {
 
 const logger = createLogger(env.LOG_LEVEL, env.INSTANCE_ID);
 const db = createPool(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
+// Seat-hold writes on their own pool: planned once per connection, committed asynchronously
+// unless HOLD_COMMIT=sync (architecture.md, "Hold commits").
+const holdsDb = createPool(env.DATABASE_URL, Math.max(2, Math.ceil(env.DATABASE_POOL_SIZE / 2)), { asyncCommit: env.HOLD_COMMIT === 'async', genericPlans: true });
 const redis = createRedis(env.REDIS_URL, env.REDIS_KEY_PREFIX);
 const metrics = createMetrics(env.INSTANCE_ID);
-const deps = { env, db, redis, logger, metrics, readinessDetails: {} };
+const deps = { env, db, holdsDb, redis, logger, metrics, readinessDetails: {} };
 const { app, services } = createApp(deps);
 
 const server = http.createServer(app);
@@ -47,7 +50,7 @@ async function shutdown(signal: string) {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
-  await Promise.allSettled([db.end(), redis.quit()]);
+  await Promise.allSettled([db.end(), holdsDb.end(), redis.quit()]);
   logger.info('bye');
   process.exit(0);
 }

@@ -78,10 +78,13 @@ export async function createTestContext(envOverrides: Record<string, string> = {
   const build = (overrides: Record<string, string>, db: pg.Pool | null): TestApp & { env: Env; db: pg.Pool; redis: Redis } => {
     const env = loadEnv({ ...baseEnv, ...envOverrides, ...overrides } as NodeJS.ProcessEnv);
     const pool = db ?? createPool(env.DATABASE_URL, 10);
+    // As main.ts: hold writes on their own pool (generic plans; asynchronous commit unless HOLD_COMMIT=sync).
+    const holdsDb = createPool(env.DATABASE_URL, 5, { asyncCommit: env.HOLD_COMMIT === 'async', genericPlans: true });
     const redis = createRedis(env.REDIS_URL, env.REDIS_KEY_PREFIX);
     if (!db) closers.push(() => pool.end());
+    closers.push(() => holdsDb.end());
     closers.push(() => redis.quit().catch(() => redis.disconnect()));
-    const deps: AppDeps = { env, db: pool, redis, logger: createLogger(env.LOG_LEVEL, env.INSTANCE_ID), metrics: createMetrics(env.INSTANCE_ID), readinessDetails: {} };
+    const deps: AppDeps = { env, db: pool, holdsDb, redis, logger: createLogger(env.LOG_LEVEL, env.INSTANCE_ID), metrics: createMetrics(env.INSTANCE_ID), readinessDetails: {} };
     const app = createApp(deps);
     return { ...app, deps, env, db: pool, redis, agent: () => request.agent(app.app) };
   };

@@ -43,6 +43,12 @@ const EnvSchema = z.object({
   EVENT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(30),
   /** How long a hold lasts. */
   HOLD_TTL_SECONDS: z.coerce.number().int().min(1).default(600),
+  /**
+   * `async`: hold, release and expiry statements commit without waiting for the WAL flush (a
+   * separate pool with synchronous_commit=off; a PostgreSQL crash can forget the last ~0.6 s of
+   * holds, never a sale). `sync`: every commit is durable. See architecture.md, "Hold commits".
+   */
+  HOLD_COMMIT: z.enum(['async', 'sync']).default('async'),
   /** Give up on one payment provider call after this long (answer 503 payment_unavailable). */
   PAYMENT_TIMEOUT_MS: z.coerce.number().int().min(10).default(5_000),
   /** Consecutive provider failures (errors, timeouts) that open the payment circuit breaker. */

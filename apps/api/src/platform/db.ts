@@ -4,11 +4,36 @@ import pg from 'pg';
 export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 export type Db = pg.Pool;
 
+/**
+ * A named (prepared) statement: PostgreSQL parses it once per connection and the SQL text is not
+ * sent again on every call; with `plan_cache_mode = auto` it also switches to a cached generic plan
+ * after five executions when that plan is as cheap. For the hot paths (holds, checkout).
+ */
+export function named(name: string, text: string, values: unknown[]): { name: string; text: string; values: unknown[] } {
+  return { name, text, values };
+}
+
 // int8 (count(*), sums) arrive as strings by default; our counts fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
-export function createPool(connectionString: string, max = 20): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+/**
+ * A connection pool. Session settings, applied at connection start-up (no extra round trip):
+ * - `asyncCommit`: `synchronous_commit = off`, a commit is acknowledged before its WAL reaches the
+ *   disk. Only for writes whose loss in a PostgreSQL crash is harmless — seat holds
+ *   (architecture.md, "Hold commits"); never for orders or payments.
+ * - `genericPlans`: `plan_cache_mode = force_generic_plan`, a named statement is planned once per
+ *   connection instead of at every execution. Only for statements written so that their generic
+ *   plan is right whatever the parameters (primary-key and per-user lookups: inventory.repo.ts).
+ */
+export function createPool(connectionString: string, max = 20, opts: { asyncCommit?: boolean; genericPlans?: boolean } = {}): pg.Pool {
+  const settings = [opts.asyncCommit && '-c synchronous_commit=off', opts.genericPlans && '-c plan_cache_mode=force_generic_plan'].filter(Boolean);
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+    ...(settings.length ? { options: settings.join(' ') } : {}),
+  });
   // An idle client's error (e.g. server restart) must not crash the process.
   pool.on('error', () => {});
   return pool;

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../platform/db.js';
+import { named, type Queryable } from '../../platform/db.js';
 
 /** An order row as checkout sees it. */
 export interface OrderRow {
@@ -42,7 +42,7 @@ function toOrderRow(r: Record<string, any>): OrderRow {
 }
 
 export async function findOrderByKey(db: Queryable, userId: string, key: string): Promise<OrderRow | null> {
-  const { rows } = await db.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE user_id = $1 AND idempotency_key = $2`, [userId, key]);
+  const { rows } = await db.query(named('co_order_by_key', `SELECT ${ORDER_COLUMNS} FROM orders WHERE user_id = $1 AND idempotency_key = $2`, [userId, key]));
   return rows[0] ? toOrderRow(rows[0]) : null;
 }
 
@@ -58,8 +58,8 @@ export interface LockedHold {
 /** Lock the hold row (the expiry worker locks it too, with SKIP LOCKED). */
 export async function lockHold(tx: Queryable, holdId: string): Promise<LockedHold | null> {
   const { rows } = await tx.query(
-    `SELECT id, event_id, user_id, status, expires_at, expires_at <= now() AS expired FROM holds WHERE id = $1 FOR UPDATE`,
-    [holdId],
+    named('co_lock_hold', `SELECT id, event_id, user_id, status, expires_at, expires_at <= now() AS expired FROM holds WHERE id = $1 FOR UPDATE`,
+    [holdId])
   );
   const r = rows[0];
   return r ? { id: r.id, eventId: r.event_id, userId: r.user_id, status: r.status, expiresAt: r.expires_at, expired: r.expired } : null;
@@ -71,11 +71,11 @@ export async function insertPendingOrder(
   o: { userId: string; eventId: string; holdId: string; key: string; requestHash: string; totalCents: number; currency: string; holdExpiresAt: Date },
 ): Promise<OrderRow | null> {
   const { rows } = await tx.query(
-    `INSERT INTO orders (user_id, event_id, hold_id, idempotency_key, request_hash, status, total_cents, currency, hold_expires_at)
+    named('co_insert_pending', `INSERT INTO orders (user_id, event_id, hold_id, idempotency_key, request_hash, status, total_cents, currency, hold_expires_at)
      VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)
      ON CONFLICT (user_id, idempotency_key) DO NOTHING
      RETURNING ${ORDER_COLUMNS}`,
-    [o.userId, o.eventId, o.holdId, o.key, o.requestHash, o.totalCents, o.currency, o.holdExpiresAt],
+    [o.userId, o.eventId, o.holdId, o.key, o.requestHash, o.totalCents, o.currency, o.holdExpiresAt])
   );
   return rows[0] ? toOrderRow(rows[0]) : null;
 }
@@ -99,30 +99,30 @@ export async function reclaimOrder(tx: Queryable, orderId: string, staleSeconds:
 /** Push the hold and its seats' expiry to at least now + grace (payment in progress). */
 export async function extendHold(tx: Queryable, holdId: string, graceSeconds: number): Promise<void> {
   await tx.query(
-    `WITH h AS (
+    named('co_extend_hold', `WITH h AS (
        UPDATE holds SET expires_at = GREATEST(expires_at, now() + make_interval(secs => $2)) WHERE id = $1 RETURNING expires_at
      )
      UPDATE event_seats SET held_until = (SELECT expires_at FROM h), updated_at = now() WHERE hold_id = $1 AND status = 'held'`,
-    [holdId, graceSeconds],
+    [holdId, graceSeconds])
   );
 }
 
 /** Put back the hold's original expiry (no free extension after a failed payment); only while still active. */
 export async function restoreHoldExpiry(tx: Queryable, holdId: string, originalExpiresAt: Date): Promise<void> {
   await tx.query(
-    `WITH h AS (
+    named('co_restore_hold_expiry', `WITH h AS (
        UPDATE holds SET expires_at = LEAST(expires_at, $2) WHERE id = $1 AND status = 'active' RETURNING expires_at
      )
      UPDATE event_seats SET held_until = (SELECT expires_at FROM h), updated_at = now()
       WHERE hold_id = $1 AND status = 'held' AND EXISTS (SELECT 1 FROM h)`,
-    [holdId, originalExpiresAt],
+    [holdId, originalExpiresAt])
   );
 }
 
 export async function failOrder(tx: Queryable, orderId: string, failureCode: string, paymentId: string | null = null): Promise<void> {
   await tx.query(
-    `UPDATE orders SET status = 'failed', failure_code = $2, payment_id = COALESCE($3, payment_id), updated_at = now() WHERE id = $1 AND status = 'pending'`,
-    [orderId, failureCode, paymentId],
+    named('co_fail_order', `UPDATE orders SET status = 'failed', failure_code = $2, payment_id = COALESCE($3, payment_id), updated_at = now() WHERE id = $1 AND status = 'pending'`,
+    [orderId, failureCode, paymentId])
   );
 }
 
@@ -132,20 +132,20 @@ export async function upsertPayment(
   p: { orderId: string; provider: string; providerRef: string | null; amountCents: number; currency: string; status: 'succeeded' | 'declined' | 'failed' | 'refunded'; last4: string | null },
 ): Promise<void> {
   await tx.query(
-    `INSERT INTO payments (order_id, provider, provider_ref, amount_cents, currency, status, card_last4)
+    named('co_upsert_payment', `INSERT INTO payments (order_id, provider, provider_ref, amount_cents, currency, status, card_last4)
      VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (order_id) DO UPDATE SET provider_ref = COALESCE(EXCLUDED.provider_ref, payments.provider_ref), amount_cents = EXCLUDED.amount_cents,
        status = EXCLUDED.status, card_last4 = EXCLUDED.card_last4, updated_at = now()`,
-    [p.orderId, p.provider, p.providerRef, p.amountCents, p.currency, p.status, p.last4],
+    [p.orderId, p.provider, p.providerRef, p.amountCents, p.currency, p.status, p.last4])
   );
 }
 
 export async function insertTickets(tx: Queryable, rows: { id: string; orderId: string; eventId: string; seatId: string; code: string }[]): Promise<void> {
   if (!rows.length) return;
   await tx.query(
-    `INSERT INTO tickets (id, order_id, event_id, seat_id, code)
+    named('co_insert_tickets', `INSERT INTO tickets (id, order_id, event_id, seat_id, code)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[])`,
-    [rows.map((r) => r.id), rows.map((r) => r.orderId), rows.map((r) => r.eventId), rows.map((r) => r.seatId), rows.map((r) => r.code)],
+    [rows.map((r) => r.id), rows.map((r) => r.orderId), rows.map((r) => r.eventId), rows.map((r) => r.seatId), rows.map((r) => r.code)])
   );
 }
 
@@ -228,14 +228,14 @@ export async function reserveFacts(
   o: { holdId: string; eventId: string; userId: string; key: string; exceptOrderId: string | null },
 ): Promise<{ seatCount: number; totalCents: number; currency: string | null; cancelled: boolean; keyTaken: boolean; liveOrder: boolean }> {
   const { rows } = await tx.query(
-    `SELECT (SELECT count(*) FROM event_seats s WHERE s.hold_id = $1 AND s.status = 'held')::int AS seat_count,
+    named('co_reserve_facts', `SELECT (SELECT count(*) FROM event_seats s WHERE s.hold_id = $1 AND s.status = 'held')::int AS seat_count,
             (SELECT COALESCE(sum(sec.price_cents), 0) FROM event_seats s JOIN event_sections sec ON sec.id = s.section_id
               WHERE s.hold_id = $1 AND s.status = 'held')::int AS total_cents,
             e.currency, e.cancelled_at IS NOT NULL AS cancelled,
             EXISTS (SELECT 1 FROM orders WHERE user_id = $3 AND idempotency_key = $4) AS key_taken,
             EXISTS (SELECT 1 FROM orders WHERE hold_id = $1 AND status <> 'failed' AND id IS DISTINCT FROM $5) AS live_order
        FROM (SELECT 1) one LEFT JOIN events e ON e.id = $2`,
-    [o.holdId, o.eventId, o.userId, o.key, o.exceptOrderId],
+    [o.holdId, o.eventId, o.userId, o.key, o.exceptOrderId])
   );
   const r = rows[0];
   return { seatCount: r.seat_count, totalCents: r.total_cents, currency: r.currency, cancelled: r.cancelled ?? true, keyTaken: r.key_taken, liveOrder: r.live_order };
@@ -252,13 +252,13 @@ export async function lockForSale(
   holdId: string,
 ): Promise<{ holdStatus: string; userId: string; cancelled: boolean; eventName: string; startsAt: Date; venueName: string } | null> {
   const ev = await tx.query(
-    `SELECT e.cancelled_at IS NOT NULL AS cancelled, e.name, e.starts_at, v.name AS venue_name
+    named('co_lock_event_for_sale', `SELECT e.cancelled_at IS NOT NULL AS cancelled, e.name, e.starts_at, v.name AS venue_name
        FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = $1 FOR SHARE OF e`,
-    [eventId],
+    [eventId])
   );
   const e = ev.rows[0];
   if (!e) return null;
-  const h = await tx.query(`SELECT status, user_id FROM holds WHERE id = $1 AND event_id = $2 FOR UPDATE`, [holdId, eventId]);
+  const h = await tx.query(named('co_lock_hold_for_sale', `SELECT status, user_id FROM holds WHERE id = $1 AND event_id = $2 FOR UPDATE`, [holdId, eventId]));
   const r = h.rows[0];
   return r ? { holdStatus: r.status, userId: r.user_id, cancelled: e.cancelled, eventName: e.name, startsAt: e.starts_at, venueName: e.venue_name } : null;
 }
@@ -276,11 +276,11 @@ export interface SoldSeat {
 /** Sell the hold's held seats to the order, returning them with section, row, number and price. */
 export async function sellHeldSeatsDetailed(tx: Queryable, holdId: string, orderId: string): Promise<SoldSeat[]> {
   const { rows } = await tx.query(
-    `UPDATE event_seats s SET status = 'sold', order_id = $2, hold_id = NULL, held_until = NULL, updated_at = now()
+    named('co_sell_seats', `UPDATE event_seats s SET status = 'sold', order_id = $2, hold_id = NULL, held_until = NULL, updated_at = now()
        FROM event_sections sec
       WHERE s.hold_id = $1 AND s.status = 'held' AND sec.id = s.section_id
       RETURNING s.id, s.seat_index, sec.price_cents, sec.name AS section, s.row_label, s.number`,
-    [holdId, orderId],
+    [holdId, orderId])
   );
   return rows
     .map((r) => ({ id: r.id, index: r.seat_index, priceCents: r.price_cents, section: r.section, row: r.row_label, number: r.number }))
@@ -293,11 +293,11 @@ export async function sellHeldSeatsDetailed(tx: Queryable, holdId: string, order
  */
 export async function convertAndComplete(tx: Queryable, holdId: string, orderId: string, paymentId: string): Promise<{ createdAt: Date } | null> {
   const { rows } = await tx.query(
-    `WITH h AS (UPDATE holds SET status = 'converted', ended_at = now() WHERE id = $1 AND status = 'active' RETURNING id)
+    named('co_convert_complete', `WITH h AS (UPDATE holds SET status = 'converted', ended_at = now() WHERE id = $1 AND status = 'active' RETURNING id)
      UPDATE orders SET status = 'completed', payment_id = $3, updated_at = now()
       WHERE id = $2 AND status = 'pending' AND failure_code IS NULL AND EXISTS (SELECT 1 FROM h)
       RETURNING created_at`,
-    [holdId, orderId, paymentId],
+    [holdId, orderId, paymentId])
   );
   return rows[0] ? { createdAt: rows[0].created_at } : null;
 }

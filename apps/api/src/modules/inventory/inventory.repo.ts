@@ -1,4 +1,4 @@
-import type { Queryable } from '../../platform/db.js';
+import { named, type Queryable } from '../../platform/db.js';
 
 /** One status character per seat, as in the availability string. */
 export type StatusChar = 'a' | 'h' | 's';
@@ -6,14 +6,6 @@ export type StatusChar = 'a' | 'h' | 's';
 export type SeatChange = [index: number, status: StatusChar];
 
 const STATUS_CHAR: Record<string, StatusChar> = { available: 'a', held: 'h', sold: 's' };
-
-/**
- * A named (prepared) statement for the hot paths: PostgreSQL parses and plans it once per
- * connection, and the SQL text is not sent again on every call.
- */
-function named(name: string, text: string, values: unknown[]): { name: string; text: string; values: unknown[] } {
-  return { name, text, values };
-}
 
 /** A seat row as the layout (seat map, best available) needs it. */
 export interface LayoutSeatRow {
@@ -167,12 +159,14 @@ export async function lockForHold(tx: Queryable, eventId: string, userId: string
                 WHERE o.user_id = $3 AND o.event_id = $2 AND so.status = 'sold') AS user_sold,
               (SELECT cancelled_at IS NULL AND on_sale_at <= now() AND starts_at > now() FROM events WHERE id = $2) AS on_sale
      ), seats AS (
-       SELECT s.id, s.event_id, s.seat_index, s.status, s.hold_id, sec.name AS section, s.row_label, s.number, sec.price_cents
-         FROM event_seats s JOIN event_sections sec ON sec.id = s.section_id
-        WHERE s.id = ANY($1::uuid[])
-          FOR UPDATE OF s NOWAIT
+       SELECT s.id, s.event_id, s.seat_index, s.status, s.hold_id, s.section_id, s.row_label, s.number
+         FROM event_seats s WHERE s.id = ANY($1::uuid[])
+          FOR UPDATE NOWAIT
      )
-     SELECT ctx.*, seats.* FROM ctx LEFT JOIN seats ON true`,
+     SELECT ctx.*, seats.*,
+            (SELECT name FROM event_sections WHERE id = seats.section_id) AS section,
+            (SELECT price_cents FROM event_sections WHERE id = seats.section_id) AS price_cents
+       FROM ctx LEFT JOIN seats ON true`,
     [seatIds, eventId, userId],
   ));
   const r0 = rows[0];
@@ -202,10 +196,9 @@ export async function holdInOneStatement(
       `WITH prev AS (
          SELECT id, created_at FROM holds WHERE event_id = $2 AND user_id = $3 AND status = 'active' FOR UPDATE NOWAIT
        ), seats AS (
-         SELECT s.id, s.event_id, s.seat_index, s.status, s.hold_id, sec.name AS section, s.row_label, s.number, sec.price_cents
-           FROM event_seats s JOIN event_sections sec ON sec.id = s.section_id
-          WHERE s.id = ANY($1::uuid[])
-            FOR UPDATE OF s NOWAIT
+         SELECT s.id, s.event_id, s.seat_index, s.status, s.hold_id, s.section_id, s.row_label, s.number
+           FROM event_seats s WHERE s.id = ANY($1::uuid[])
+            FOR UPDATE NOWAIT
        ), ctx AS (
          SELECT (SELECT id FROM prev) AS prev_id, (SELECT created_at FROM prev) AS prev_created_at,
                 (SELECT count(*) FROM orders o JOIN event_seats so ON so.order_id = o.id
@@ -223,7 +216,9 @@ export async function holdInOneStatement(
            FROM ins WHERE es.id = ANY($1::uuid[]) AND es.status = 'available'
          RETURNING es.id
        )
-       SELECT ctx.*, (SELECT expires_at FROM ins) AS expires_at, (SELECT count(*) FROM upd) AS marked, seats.*
+       SELECT ctx.*, (SELECT expires_at FROM ins) AS expires_at, (SELECT count(*) FROM upd) AS marked, seats.*,
+              (SELECT name FROM event_sections WHERE id = seats.section_id) AS section,
+              (SELECT price_cents FROM event_sections WHERE id = seats.section_id) AS price_cents
          FROM ctx LEFT JOIN seats ON true`,
       [h.seatIds, h.eventId, h.userId, h.id, h.sessionId, h.ttlSeconds, h.seatIds.length, h.maxTickets],
     ),

@@ -63,6 +63,8 @@ export class InventoryService {
   readonly stream: AvailabilityStream;
   readonly seatmaps: SeatmapCache;
   private readonly holdTtlSeconds: number;
+  /** Hold, release and expiry writes (asynchronous commit when HOLD_COMMIT=async; see AppDeps.holdsDb). */
+  private readonly holdsDb: AppDeps['db'];
   private readonly saleInfoCache = new Map<string, { at: number; info: EventSaleInfo }>();
   /** Best available: seat indices (→ number of requests) being tried right now by this process, per event. */
   private readonly pendingPicks = new Map<string, Map<number, number>>();
@@ -81,6 +83,7 @@ export class InventoryService {
     this.snapshot = new AvailabilitySnapshot(deps.redis, deps.db, this.breaker, channel, this.metrics, deps.logger, this.stream);
     this.seatmaps = new SeatmapCache(deps.db);
     this.holdTtlSeconds = deps.env.HOLD_TTL_SECONDS;
+    this.holdsDb = deps.holdsDb ?? deps.db;
     deps.readinessDetails.inventoryRedis = () => this.breaker.state;
   }
 
@@ -335,7 +338,7 @@ export class InventoryService {
   private async phase2(event: EventSaleInfo, who: Shopper, holdId: string, seatIds: string[]) {
     let fast: Awaited<ReturnType<typeof holdInOneStatement>>;
     try {
-      fast = await holdInOneStatement(this.deps.db, {
+      fast = await holdInOneStatement(this.holdsDb, {
         id: holdId,
         eventId: event.id,
         userId: who.userId,
@@ -355,7 +358,7 @@ export class InventoryService {
     }
     if (fast.inserted.marked !== seatIds.length) {
       // Cannot happen (the seats were locked and seen available in the same statement); undo rather than keep a partial hold.
-      await withTransaction(this.deps.db, async (tx) => {
+      await withTransaction(this.holdsDb, async (tx) => {
         await releaseHoldSeats(tx, [holdId]);
         await endHolds(tx, [holdId], 'released');
       });
@@ -384,7 +387,7 @@ export class InventoryService {
   }
 
   private holdTx(event: EventSaleInfo, who: Shopper, holdId: string, seatIds: string[]) {
-    return withTransaction(this.deps.db, async (tx) => {
+    return withTransaction(this.holdsDb, async (tx) => {
       // Lock order everywhere: hold row, then seat rows. NOWAIT on both: never queue, never deadlock.
       const locks = await lockForHold(tx, event.id, who.userId, seatIds);
       const { prevHold: prev, seats } = locks;
@@ -424,7 +427,7 @@ export class InventoryService {
 
   /** DELETE /holds/:holdId — own active hold only (others' → 404); seats free at once. */
   async releaseHold(userId: string, holdId: string): Promise<void> {
-    const result = await releaseOwnHold(this.deps.db, holdId, userId);
+    const result = await releaseOwnHold(this.holdsDb, holdId, userId);
     if (!result) throw new NotFoundError('Hold');
     const { hold, seats } = result;
     // Fire and forget (as after a hold): the Redis commands are sent before we answer.
@@ -456,7 +459,7 @@ export class InventoryService {
   async expireDueHolds(batchSize = 200, maxBatches = 10): Promise<number> {
     let total = 0;
     for (let b = 0; b < maxBatches; b++) {
-      const done = await withTransaction(this.deps.db, async (tx) => {
+      const done = await withTransaction(this.holdsDb, async (tx) => {
         const holds = await lockExpiredHolds(tx, batchSize);
         if (!holds.length) return { holds, seats: [] as ReleasedSeat[] };
         const ids = holds.map((h) => h.id);
