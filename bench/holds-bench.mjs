@@ -2,6 +2,8 @@
 // Seat inventory benchmark against ONE running API instance (see bench/README.md for the commands).
 //   (a) uncontended hold: one user holds one seat then releases it, sequentially, on a 20,000-seat event
 //   (b) GET availability on that event with ~50 concurrent keep-alive connections; bytes per response; 304 check
+//   (c) uncontended checkout: hold one seat then check it out (card 4242…, the API's simulated
+//       provider and its latency), sequentially; CHECKOUT_ITERATIONS (200, 0 = skip)
 // Creates its own event straight in the bench database (BENCH_DATABASE_URL), registers its own user via the API.
 // Env: API_URL (http://127.0.0.1:3917), BENCH_DATABASE_URL (postgres://root@127.0.0.1:5432/ticketing_bench),
 //      HOLD_ITERATIONS (2000), AVAIL_SECONDS (10), AVAIL_CONNECTIONS (50), AVAIL_THREADS (2), SEATS (20000)
@@ -22,6 +24,7 @@ const AVAIL_SECONDS = Number(process.env.AVAIL_SECONDS ?? 10);
 const AVAIL_CONNECTIONS = Number(process.env.AVAIL_CONNECTIONS ?? 50);
 const SEATS = Number(process.env.SEATS ?? 20000);
 const AVAIL_THREADS = Number(process.env.AVAIL_THREADS ?? 2);
+const CHECKOUT_ITERATIONS = Number(process.env.CHECKOUT_ITERATIONS ?? 200);
 // Optional: the API's process id, to report its CPU time per request (a figure that does not depend on
 // how busy the rest of the machine is, unlike latency and req/s on a shared box).
 const API_PID = process.env.API_PID ? Number(process.env.API_PID) : null;
@@ -33,6 +36,22 @@ async function apiCpuMs() {
   const stat = (await readFile(`/proc/${API_PID}/stat`, 'utf8')).split(') ')[1].split(' ');
   const ticks = Number(stat[11]) + Number(stat[12]); // utime, stime (fields 14, 15)
   return (ticks * 1000) / 100; // USER_HZ = 100 on Linux
+}
+
+/** CPU time (ms) of every PostgreSQL process on this machine (all backends), from /proc; null off Linux. */
+async function postgresCpuMs() {
+  const { readFile, readdir } = await import('node:fs/promises');
+  const pids = await readdir('/proc').catch(() => null);
+  if (!pids) return null;
+  let ms = 0;
+  for (const pid of pids) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+    if (!stat || stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+    const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    ms += ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  }
+  return ms;
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: AVAIL_CONNECTIONS + 5 });
@@ -131,8 +150,9 @@ async function benchHolds(eventId, seatIds, cookie) {
   const releaseMs = [];
   const warmup = Math.min(200, HOLD_ITERATIONS);
   let cpu0 = null;
+  let pg0 = null;
   for (let i = 0; i < warmup + HOLD_ITERATIONS; i++) {
-    if (i === warmup) cpu0 = await apiCpuMs();
+    if (i === warmup) [cpu0, pg0] = [await apiCpuMs(), await postgresCpuMs()];
     const seat = seatIds[(i * 7919) % seatIds.length];
     const t0 = now();
     const h = await call('POST', `/api/v1/events/${eventId}/holds`, { cookie, body: { seatIds: [seat] } });
@@ -148,10 +168,49 @@ async function benchHolds(eventId, seatIds, cookie) {
     }
   }
   const cpu1 = await apiCpuMs();
+  const pg1 = await postgresCpuMs();
   return {
     hold: summary(holdMs),
     release: summary(releaseMs),
     ...(cpu0 !== null ? { apiCpuMsPerHoldPlusRelease: +((cpu1 - cpu0) / HOLD_ITERATIONS).toFixed(3) } : {}),
+    ...(pg0 !== null ? { postgresCpuMsPerHoldPlusRelease: +((pg1 - pg0) / HOLD_ITERATIONS).toFixed(3) } : {}),
+  };
+}
+
+const CARD = { cardNumber: '4242424242424242', expMonth: 12, expYear: 2099, cvc: '123', name: 'Bench' };
+
+/** (c) hold one seat, then check it out; a new user every 40 purchases (the event's limit is 50 per user). */
+async function benchCheckouts(eventId, seatIds) {
+  const users = [];
+  for (let i = 0; i < Math.ceil((CHECKOUT_ITERATIONS + 20) / 40); i++) users.push(await register());
+  const holdMs = [];
+  const checkoutMs = [];
+  const warmup = Math.min(20, CHECKOUT_ITERATIONS);
+  let cpu0 = null;
+  let pg0 = null;
+  for (let i = 0; i < warmup + CHECKOUT_ITERATIONS; i++) {
+    if (i === warmup) [cpu0, pg0] = [await apiCpuMs(), await postgresCpuMs()];
+    const cookie = users[Math.floor(i / 40)];
+    const seat = seatIds[seatIds.length - 1 - i]; // from the back: part (a) used seats spread over the event, all released
+    const t0 = now();
+    const h = await call('POST', `/api/v1/events/${eventId}/holds`, { cookie, body: { seatIds: [seat] } });
+    const t1 = now();
+    if (h.status !== 201) throw new Error(`checkout hold ${i}: ${h.status} ${h.text}`);
+    const c = await call('POST', '/api/v1/checkout', { cookie, body: { holdId: JSON.parse(h.text).id, payment: CARD }, headers: { 'idempotency-key': randomBytes(16).toString('hex') } });
+    const t2 = now();
+    if (c.status !== 201) throw new Error(`checkout ${i}: ${c.status} ${c.text}`);
+    if (i >= warmup) {
+      holdMs.push(t1 - t0);
+      checkoutMs.push(t2 - t1);
+    }
+  }
+  const cpu1 = await apiCpuMs();
+  const pg1 = await postgresCpuMs();
+  return {
+    hold: summary(holdMs),
+    checkout: summary(checkoutMs),
+    ...(cpu0 !== null ? { apiCpuMsPerHoldPlusCheckout: +((cpu1 - cpu0) / CHECKOUT_ITERATIONS).toFixed(3) } : {}),
+    ...(pg0 !== null ? { postgresCpuMsPerHoldPlusCheckout: +((pg1 - pg0) / CHECKOUT_ITERATIONS).toFixed(3) } : {}),
   };
 }
 
@@ -253,8 +312,13 @@ async function main() {
   const holds = await benchHolds(eventId, seatIds, cookie);
   console.error(`(b) GET availability, ${AVAIL_CONNECTIONS} connections × ${AVAIL_SECONDS}s …`);
   const availability = await benchAvailability(eventId);
+  let checkouts;
+  if (CHECKOUT_ITERATIONS > 0) {
+    console.error(`(c) hold + checkout × ${CHECKOUT_ITERATIONS} (sequential) …`);
+    checkouts = await benchCheckouts(eventId, seatIds);
+  }
   agent.destroy();
-  console.log(JSON.stringify({ api: API.origin, eventId, holdsMs: holds, availability }, null, 2));
+  console.log(JSON.stringify({ api: API.origin, eventId, holdsMs: holds, availability, ...(checkouts ? { checkoutMs: checkouts } : {}) }, null, 2));
 }
 
 if (isMainThread) {

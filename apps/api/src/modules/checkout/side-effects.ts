@@ -48,9 +48,12 @@ export class SideEffects {
   /** Seats sold from a hold: snapshot update, the hold's seat locks released, the shopper's waiting-room slot freed. */
   async afterSale(eventId: string, holdId: string, sold: { id: string; index: number }[], who: { userId: string; sessionId: string }): Promise<void> {
     const inv = this.inventory;
-    await this.safely('applySeatChanges', () => inv?.applySeatChanges(eventId, sold.map((s) => [s.index, 's'])));
-    await this.safely('releaseLocks', () => inv?.releaseLocks?.(eventId, holdId, sold.map((s) => s.id)));
-    await this.safely('finishShopping', () => this.queue?.finishShopping(eventId, who));
+    // Independent of each other: sent together, one round trip instead of three.
+    await Promise.all([
+      this.safely('applySeatChanges', () => inv?.applySeatChanges(eventId, sold.map((s) => [s.index, 's']))),
+      this.safely('releaseLocks', () => inv?.releaseLocks?.(eventId, holdId, sold.map((s) => s.id))),
+      this.safely('finishShopping', () => this.queue?.finishShopping(eventId, who)),
+    ]);
   }
 
   /** Seats back on sale (refund, released holds). */
