@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTime, Uuid } from './common.js';
+import { IsoDateTime, Problem, Uuid } from './common.js';
 
 /** Live sales and waiting-room figures for an event. */
 export const EventStats = z
@@ -22,17 +22,28 @@ export type EventStats = z.infer<typeof EventStats>;
 export const CheckinInput = z.object({ code: z.string().trim().min(1).max(500) }).strict().meta({ id: 'CheckinInput' });
 export type CheckinInput = z.infer<typeof CheckinInput>;
 
+/** The seat a ticket admits to. */
+const CheckinSeat = z.object({ section: z.string(), row: z.string(), number: z.string() });
+
 export const CheckinResult = z
   .object({
     ticketId: Uuid,
     orderId: Uuid,
     eventId: Uuid,
     eventName: z.string(),
-    seat: z.object({ section: z.string(), row: z.string(), number: z.string() }),
+    seat: CheckinSeat,
     checkedInAt: IsoDateTime,
   })
   .meta({ id: 'CheckinResult' });
 export type CheckinResult = z.infer<typeof CheckinResult>;
+
+/** The 409 problem+json of POST /admin/checkins for a ticket that was already checked in: when, and which seat. */
+export const TicketAlreadyUsedProblem = Problem.extend({
+  code: z.literal('ticket_already_used'),
+  checkedInAt: IsoDateTime,
+  seat: CheckinSeat,
+}).meta({ id: 'TicketAlreadyUsedProblem' });
+export type TicketAlreadyUsedProblem = z.infer<typeof TicketAlreadyUsedProblem>;
 
 /** Answer of POST /admin/events/:id/cancel (repeatable: a retry refunds nothing twice). */
 export const EventCancelResult = z

@@ -35,7 +35,24 @@ export async function checkIn(db: Queryable, ticketId: string, eventId: string):
   };
 }
 
-export async function ticketStatus(db: Queryable, ticketId: string, eventId: string): Promise<'valid' | 'void' | 'checked_in' | null> {
-  const { rows } = await db.query(`SELECT status FROM tickets WHERE id = $1 AND event_id = $2`, [ticketId, eventId]);
-  return rows[0]?.status ?? null;
+/** Why a check-in did not happen: the ticket's status, with when and where it was used if it was; null when unknown. */
+export type TicketState =
+  | { status: 'valid' | 'void' }
+  | { status: 'checked_in'; checkedInAt: string; seat: CheckinResult['seat'] };
+
+export async function ticketState(db: Queryable, ticketId: string, eventId: string): Promise<TicketState | null> {
+  const { rows } = await db.query(
+    `SELECT t.status, t.checked_in_at, sec.name AS section, s.row_label, s.number
+       FROM tickets t JOIN event_seats s ON s.id = t.seat_id JOIN event_sections sec ON sec.id = s.section_id
+      WHERE t.id = $1 AND t.event_id = $2`,
+    [ticketId, eventId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  if (r.status !== 'checked_in') return { status: r.status };
+  return {
+    status: 'checked_in',
+    checkedInAt: (r.checked_in_at as Date).toISOString(),
+    seat: { section: r.section, row: r.row_label, number: r.number },
+  };
 }

@@ -3,7 +3,7 @@ import type { CheckinResult } from '@ticketing/shared';
 import type { AppDeps } from '../../app.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../platform/errors.js';
 import type { TicketSigner } from './ticket-code.js';
-import { checkIn, findTicketCode, ticketStatus } from './tickets.repo.js';
+import { checkIn, findTicketCode, ticketState } from './tickets.repo.js';
 
 /** Tickets: QR codes for holders, check-in at the door. */
 export class TicketsService {
@@ -25,9 +25,12 @@ export class TicketsService {
     if (!ref) throw new BadRequestError('This ticket code is not genuine.', 'ticket_forged');
     const result = await checkIn(this.deps.db, ref.ticketId, ref.eventId);
     if (result) return result;
-    const status = await ticketStatus(this.deps.db, ref.ticketId, ref.eventId);
-    if (status === 'checked_in') throw new ConflictError('This ticket has already been used.', 'ticket_already_used');
-    if (status === 'void') throw new ConflictError('This ticket is void (refunded or cancelled).', 'ticket_void');
+    const state = await ticketState(this.deps.db, ref.ticketId, ref.eventId);
+    // The 409 says when and for which seat the ticket was used, so door staff can tell a re-scan from a copy.
+    if (state?.status === 'checked_in') {
+      throw new ConflictError('This ticket has already been used.', 'ticket_already_used', { checkedInAt: state.checkedInAt, seat: state.seat });
+    }
+    if (state?.status === 'void') throw new ConflictError('This ticket is void (refunded or cancelled).', 'ticket_void');
     throw new NotFoundError('Ticket');
   }
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckinResult } from '@ticketing/shared';
+import { CheckinResult, TicketAlreadyUsedProblem, type Order } from '@ticketing/shared';
 import { createTestContext, signedInAgent, type TestContext } from '../../../test/context.js';
 import { purchase } from '../checkout/test-purchase.js';
 import { TicketSigner } from './ticket-code.js';
@@ -48,10 +48,31 @@ describe('POST /admin/checkins', () => {
     expect(CheckinResult.safeParse(first.body).success).toBe(true);
     expect(first.body).toMatchObject({ ticketId: order.tickets[0]!.id, orderId: order.id });
     expect(second.status).toBe(409);
+    expect(second.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(second.body.code).toBe('ticket_already_used');
     const t = (await ctx.db.query(`SELECT status, checked_in_at FROM tickets WHERE id = $1`, [order.tickets[0]!.id])).rows[0];
     expect(t.status).toBe('checked_in');
     expect(t.checked_in_at).not.toBeNull();
+  });
+
+  it('when a used ticket is scanned again, then the 409 says when it was checked in and for which seat', async () => {
+    const { order } = await purchase(ctx, { seats: 2 });
+    const { agent: admin } = await signedInAgent(ctx, { role: 'admin' });
+    const ticket = order.tickets[1]!;
+    const first = await admin.post('/api/v1/admin/checkins').send({ code: ticket.code });
+    // Make the first scan's moment distinct from "now", so the answer must come from the stored check-in.
+    await ctx.db.query(`UPDATE tickets SET checked_in_at = '2026-12-12T18:42:10.123Z' WHERE id = $1`, [ticket.id]);
+
+    const again = await admin.post('/api/v1/admin/checkins').send({ code: ticket.code });
+
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(409);
+    const problem = TicketAlreadyUsedProblem.parse(again.body);
+    expect(problem.code).toBe('ticket_already_used');
+    expect(problem.checkedInAt).toBe('2026-12-12T18:42:10.123Z');
+    // The seat printed on the ticket (the order's answer) and the one the first scan admitted to.
+    expect(problem.seat).toEqual((order as unknown as Order).tickets[1]!.seat);
+    expect(problem.seat).toEqual(first.body.seat);
   });
 
   it('when two scanners scan one ticket at the same moment, then exactly one gets 200', async () => {
