@@ -16,7 +16,8 @@ try {
 }
 
 const logger = createLogger(env.LOG_LEVEL, env.INSTANCE_ID);
-const db = createPool(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
+// Named statements (the hot paths) are planned once per connection: platform/db.ts.
+const db = createPool(env.DATABASE_URL, env.DATABASE_POOL_SIZE, { genericPlans: true });
 // Seat-hold writes on their own pool: planned once per connection, committed asynchronously
 // unless HOLD_COMMIT=sync (architecture.md, "Hold commits").
 const holdsDb = createPool(env.DATABASE_URL, Math.max(2, Math.ceil(env.DATABASE_POOL_SIZE / 2)), { asyncCommit: env.HOLD_COMMIT === 'async', genericPlans: true });

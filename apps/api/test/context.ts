@@ -77,7 +77,7 @@ export async function createTestContext(envOverrides: Record<string, string> = {
 
   const build = (overrides: Record<string, string>, db: pg.Pool | null): TestApp & { env: Env; db: pg.Pool; redis: Redis } => {
     const env = loadEnv({ ...baseEnv, ...envOverrides, ...overrides } as NodeJS.ProcessEnv);
-    const pool = db ?? createPool(env.DATABASE_URL, 10);
+    const pool = db ?? createPool(env.DATABASE_URL, 10, { genericPlans: true });
     // As main.ts: hold writes on their own pool (generic plans; asynchronous commit unless HOLD_COMMIT=sync).
     const holdsDb = createPool(env.DATABASE_URL, 5, { asyncCommit: env.HOLD_COMMIT === 'async', genericPlans: true });
     const redis = createRedis(env.REDIS_URL, env.REDIS_KEY_PREFIX);

@@ -5,9 +5,9 @@ export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 export type Db = pg.Pool;
 
 /**
- * A named (prepared) statement: PostgreSQL parses it once per connection and the SQL text is not
- * sent again on every call; with `plan_cache_mode = auto` it also switches to a cached generic plan
- * after five executions when that plan is as cheap. For the hot paths (holds, checkout).
+ * A named (prepared) statement: PostgreSQL parses and (on the app's pools, `genericPlans`) plans it
+ * once per connection, and the SQL text is not sent again on every call. For the hot paths (holds,
+ * checkout); write it so that one generic plan suits every parameter value (see createPool).
  */
 export function named(name: string, text: string, values: unknown[]): { name: string; text: string; values: unknown[] } {
   return { name, text, values };
@@ -22,8 +22,10 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
  *   disk. Only for writes whose loss in a PostgreSQL crash is harmless — seat holds
  *   (architecture.md, "Hold commits"); never for orders or payments.
  * - `genericPlans`: `plan_cache_mode = force_generic_plan`, a named statement is planned once per
- *   connection instead of at every execution. Only for statements written so that their generic
- *   plan is right whatever the parameters (primary-key and per-user lookups: inventory.repo.ts).
+ *   connection instead of at every execution (re-planning a hold's CTE cost more than running it).
+ *   Unnamed statements are planned per execution as always. Both of the app's pools set it, so
+ *   every `named()` statement must be written so that its generic plan is right whatever the
+ *   parameters: lookups by primary key, by hold, by user — never a choice the values would change.
  */
 export function createPool(connectionString: string, max = 20, opts: { asyncCommit?: boolean; genericPlans?: boolean } = {}): pg.Pool {
   const settings = [opts.asyncCommit && '-c synchronous_commit=off', opts.genericPlans && '-c plan_cache_mode=force_generic_plan'].filter(Boolean);

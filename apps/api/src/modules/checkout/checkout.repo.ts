@@ -65,21 +65,6 @@ export async function lockHold(tx: Queryable, holdId: string): Promise<LockedHol
   return r ? { id: r.id, eventId: r.event_id, userId: r.user_id, status: r.status, expiresAt: r.expires_at, expired: r.expired } : null;
 }
 
-/** Insert-first: the pending order claims the idempotency key. Null when the key is already taken. */
-export async function insertPendingOrder(
-  tx: Queryable,
-  o: { userId: string; eventId: string; holdId: string; key: string; requestHash: string; totalCents: number; currency: string; holdExpiresAt: Date },
-): Promise<OrderRow | null> {
-  const { rows } = await tx.query(
-    named('co_insert_pending', `INSERT INTO orders (user_id, event_id, hold_id, idempotency_key, request_hash, status, total_cents, currency, hold_expires_at)
-     VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)
-     ON CONFLICT (user_id, idempotency_key) DO NOTHING
-     RETURNING ${ORDER_COLUMNS}`,
-    [o.userId, o.eventId, o.holdId, o.key, o.requestHash, o.totalCents, o.currency, o.holdExpiresAt])
-  );
-  return rows[0] ? toOrderRow(rows[0]) : null;
-}
-
 /**
  * Take an order back to 'pending' for another attempt: a retry after payment_unavailable, or a
  * stale pending order whose process died. Conditional update, so one taker wins.
@@ -137,15 +122,6 @@ export async function upsertPayment(
      ON CONFLICT (order_id) DO UPDATE SET provider_ref = COALESCE(EXCLUDED.provider_ref, payments.provider_ref), amount_cents = EXCLUDED.amount_cents,
        status = EXCLUDED.status, card_last4 = EXCLUDED.card_last4, updated_at = now()`,
     [p.orderId, p.provider, p.providerRef, p.amountCents, p.currency, p.status, p.last4])
-  );
-}
-
-export async function insertTickets(tx: Queryable, rows: { id: string; orderId: string; eventId: string; seatId: string; code: string }[]): Promise<void> {
-  if (!rows.length) return;
-  await tx.query(
-    named('co_insert_tickets', `INSERT INTO tickets (id, order_id, event_id, seat_id, code)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[])`,
-    [rows.map((r) => r.id), rows.map((r) => r.orderId), rows.map((r) => r.eventId), rows.map((r) => r.seatId), rows.map((r) => r.code)])
   );
 }
 
@@ -241,6 +217,71 @@ export async function reserveFacts(
   return { seatCount: r.seat_count, totalCents: r.total_cents, currency: r.currency, cancelled: r.cancelled ?? true, keyTaken: r.key_taken, liveOrder: r.live_order };
 }
 
+/** What reserve learned and did in its claiming statement (see reserveAndClaim). */
+export interface ReserveClaim {
+  seatCount: number;
+  totalCents: number;
+  currency: string | null;
+  cancelled: boolean;
+  keyTaken: boolean;
+  liveOrder: boolean;
+  /** The pending order this request inserted, or null when a check failed or the key was taken meanwhile. */
+  order: OrderRow | null;
+}
+
+/**
+ * Reserve's work after the hold row is locked, in ONE statement (the facts are read after the
+ * lock was granted, as a separate statement would): the held seats' count and total, the event,
+ * whether the key or the hold already has an order; then — only when every check passes and
+ * `holdOk` (the locked hold is active and unexpired) — insert the pending order claiming the key
+ * and push the hold's and its seats' expiry by the payment grace. The caller maps a refusal to
+ * its answer from the facts, in the same order as before the merge.
+ */
+export async function reserveAndClaim(
+  tx: Queryable,
+  o: { holdId: string; eventId: string; userId: string; key: string; requestHash: string; holdOk: boolean; holdExpiresAt: Date; graceSeconds: number },
+): Promise<ReserveClaim> {
+  const { rows } = await tx.query(
+    named(
+      'co_reserve_claim',
+      `WITH f AS (
+         SELECT (SELECT count(*) FROM event_seats s WHERE s.hold_id = $1 AND s.status = 'held')::int AS seat_count,
+                (SELECT COALESCE(sum(sec.price_cents), 0) FROM event_seats s JOIN event_sections sec ON sec.id = s.section_id
+                  WHERE s.hold_id = $1 AND s.status = 'held')::int AS total_cents,
+                e.currency, COALESCE(e.cancelled_at IS NOT NULL, true) AS cancelled,
+                EXISTS (SELECT 1 FROM orders WHERE user_id = $3 AND idempotency_key = $4) AS key_taken,
+                EXISTS (SELECT 1 FROM orders WHERE hold_id = $1 AND status <> 'failed') AS live_order
+           FROM (SELECT 1) one LEFT JOIN events e ON e.id = $2
+       ), ins AS (
+         INSERT INTO orders (user_id, event_id, hold_id, idempotency_key, request_hash, status, total_cents, currency, hold_expires_at)
+         SELECT $3, $2, $1, $4, $5, 'pending', f.total_cents, f.currency, $6 FROM f
+          WHERE $7::boolean AND f.seat_count > 0 AND NOT f.cancelled AND f.currency IS NOT NULL AND NOT f.key_taken AND NOT f.live_order
+         ON CONFLICT (user_id, idempotency_key) DO NOTHING
+         RETURNING ${ORDER_COLUMNS}
+       ), h AS (
+         UPDATE holds SET expires_at = GREATEST(expires_at, now() + make_interval(secs => $8))
+          WHERE id = $1 AND EXISTS (SELECT 1 FROM ins) RETURNING expires_at
+       ), s AS (
+         UPDATE event_seats SET held_until = (SELECT expires_at FROM h), updated_at = now()
+          WHERE hold_id = $1 AND status = 'held' AND EXISTS (SELECT 1 FROM h)
+       )
+       SELECT f.seat_count, f.total_cents AS facts_total_cents, f.currency AS facts_currency, f.cancelled, f.key_taken, f.live_order, ins.*
+         FROM f LEFT JOIN ins ON true`,
+      [o.holdId, o.eventId, o.userId, o.key, o.requestHash, o.holdExpiresAt, o.holdOk, o.graceSeconds],
+    ),
+  );
+  const r = rows[0];
+  return {
+    seatCount: r.seat_count,
+    totalCents: r.facts_total_cents,
+    currency: r.facts_currency,
+    cancelled: r.cancelled,
+    keyTaken: r.key_taken,
+    liveOrder: r.live_order,
+    order: r.id ? toOrderRow(r) : null,
+  };
+}
+
 /**
  * The sale's locks, event first: the event row FOR SHARE (an admin cancel holds it FOR NO KEY
  * UPDATE, so a sale and a cancel serialise), then the hold row FOR UPDATE. The admin cancel takes
@@ -251,16 +292,23 @@ export async function lockForSale(
   eventId: string,
   holdId: string,
 ): Promise<{ holdStatus: string; userId: string; cancelled: boolean; eventName: string; startsAt: Date; venueName: string } | null> {
-  const ev = await tx.query(
-    named('co_lock_event_for_sale', `SELECT e.cancelled_at IS NOT NULL AS cancelled, e.name, e.starts_at, v.name AS venue_name
-       FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = $1 FOR SHARE OF e`,
-    [eventId])
+  const { rows } = await tx.query(
+    named(
+      'co_lock_for_sale',
+      // The hold's lookup reads the locked event row, so the event is locked first (the order
+      // the admin cancel takes too): the two can never deadlock.
+      `WITH e AS (
+         SELECT e.id, e.cancelled_at IS NOT NULL AS cancelled, e.name, e.starts_at, v.name AS venue_name
+           FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = $1 FOR SHARE OF e
+       ), h AS (
+         SELECT status, user_id FROM holds WHERE id = $2 AND event_id = (SELECT id FROM e) FOR UPDATE
+       )
+       SELECT e.cancelled, e.name, e.starts_at, e.venue_name, h.status AS hold_status, h.user_id FROM e LEFT JOIN h ON true`,
+      [eventId, holdId],
+    ),
   );
-  const e = ev.rows[0];
-  if (!e) return null;
-  const h = await tx.query(named('co_lock_hold_for_sale', `SELECT status, user_id FROM holds WHERE id = $1 AND event_id = $2 FOR UPDATE`, [holdId, eventId]));
-  const r = h.rows[0];
-  return r ? { holdStatus: r.status, userId: r.user_id, cancelled: e.cancelled, eventName: e.name, startsAt: e.starts_at, venueName: e.venue_name } : null;
+  const r = rows[0];
+  return r?.hold_status ? { holdStatus: r.hold_status, userId: r.user_id, cancelled: r.cancelled, eventName: r.name, startsAt: r.starts_at, venueName: r.venue_name } : null;
 }
 
 /** Sold seats with what a ticket shows. */
@@ -288,16 +336,61 @@ export async function sellHeldSeatsDetailed(tx: Queryable, holdId: string, order
 }
 
 /**
- * Hold → converted and order → completed in one statement; null when the order was no longer ours
- * to complete (failure_code set: claimed by the reconciler, which may be refunding it).
+ * The sale's writes after the seats were sold, in ONE statement: hold → converted, order →
+ * completed (only while it is still ours: pending, unclaimed), the succeeded payment recorded and
+ * the tickets inserted — the last two only if the order was completed. Null when it was not (the
+ * caller rolls the transaction back).
  */
-export async function convertAndComplete(tx: Queryable, holdId: string, orderId: string, paymentId: string): Promise<{ createdAt: Date } | null> {
+export async function completeSale(
+  tx: Queryable,
+  s: {
+    holdId: string;
+    orderId: string;
+    paymentId: string;
+    provider: string;
+    amountCents: number;
+    currency: string;
+    last4: string | null;
+    tickets: { id: string; seatId: string; code: string }[];
+  },
+): Promise<{ createdAt: Date; tickets: number } | null> {
   const { rows } = await tx.query(
-    named('co_convert_complete', `WITH h AS (UPDATE holds SET status = 'converted', ended_at = now() WHERE id = $1 AND status = 'active' RETURNING id)
-     UPDATE orders SET status = 'completed', payment_id = $3, updated_at = now()
-      WHERE id = $2 AND status = 'pending' AND failure_code IS NULL AND EXISTS (SELECT 1 FROM h)
-      RETURNING created_at`,
-    [holdId, orderId, paymentId])
+    named(
+      'co_complete_sale',
+      `WITH h AS (UPDATE holds SET status = 'converted', ended_at = now() WHERE id = $1 AND status = 'active' RETURNING id),
+       o AS (
+         UPDATE orders SET status = 'completed', payment_id = $3, updated_at = now()
+          WHERE id = $2 AND status = 'pending' AND failure_code IS NULL AND EXISTS (SELECT 1 FROM h)
+          RETURNING id, event_id, created_at
+       ), p AS (
+         INSERT INTO payments (order_id, provider, provider_ref, amount_cents, currency, status, card_last4)
+         SELECT o.id, $4, $3, $5, $6, 'succeeded', $7 FROM o
+         ON CONFLICT (order_id) DO UPDATE SET provider_ref = COALESCE(EXCLUDED.provider_ref, payments.provider_ref), amount_cents = EXCLUDED.amount_cents,
+           status = EXCLUDED.status, card_last4 = EXCLUDED.card_last4, updated_at = now()
+         RETURNING order_id
+       ), t AS (
+         INSERT INTO tickets (id, order_id, event_id, seat_id, code)
+         SELECT x.id, o.id, o.event_id, x.seat_id, x.code FROM o, unnest($8::uuid[], $9::uuid[], $10::text[]) AS x(id, seat_id, code)
+         RETURNING id
+       )
+       SELECT o.created_at, (SELECT count(*) FROM t)::int AS tickets, (SELECT count(*) FROM p)::int AS payments FROM o`,
+      [
+        s.holdId,
+        s.orderId,
+        s.paymentId,
+        s.provider,
+        s.amountCents,
+        s.currency,
+        s.last4,
+        s.tickets.map((t) => t.id),
+        s.tickets.map((t) => t.seatId),
+        s.tickets.map((t) => t.code),
+      ],
+    ),
   );
-  return rows[0] ? { createdAt: rows[0].created_at } : null;
+  const r = rows[0];
+  if (!r) return null;
+  if (r.payments !== 1 || r.tickets !== s.tickets.length) throw new Error(`sale ${s.orderId}: ${r.payments} payment rows, ${r.tickets} of ${s.tickets.length} tickets`);
+  return { createdAt: r.created_at, tickets: r.tickets };
 }
+

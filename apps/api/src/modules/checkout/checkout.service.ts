@@ -9,7 +9,6 @@ import type { PaymentsService } from '../payments/payments.service.js';
 import type { TicketSigner } from '../tickets/ticket-code.js';
 import type { OrdersService } from '../orders/orders.service.js';
 import {
-  convertAndComplete,
   claimOldUnavailable,
   claimStalePending,
   claimStaleReconciling,
@@ -18,11 +17,11 @@ import {
   finishReconciled,
   markRefundDone,
   refundPendingOrders,
+  completeSale,
   findOrderByKey,
-  insertPendingOrder,
-  insertTickets,
   lockForSale,
   lockHold,
+  reserveAndClaim,
   reserveFacts,
   reclaimOrder,
   restoreHoldExpiry,
@@ -201,25 +200,28 @@ export class CheckoutService {
         const hold = await lockHold(tx, input.holdId);
         // Another user's hold is reported exactly like a missing one.
         if (!hold || hold.userId !== buyer.userId) throw new NotFoundError('Hold');
-        const facts = await reserveFacts(tx, { holdId: hold.id, eventId: hold.eventId, userId: buyer.userId, key, exceptOrderId: retry?.id ?? null });
-        // A concurrent request with this key got the hold lock first: its outcome is ours.
-        if (!retry && facts.keyTaken) throw new KeyTaken();
-        if (hold.status !== 'active' || hold.expired || facts.seatCount === 0) throw this.storedFailure('hold_expired');
-        if (facts.cancelled || !facts.currency) throw this.storedFailure('event_cancelled');
-        if (facts.liveOrder) throw new ConflictError('A checkout of this hold is already in progress.', 'idempotency_in_progress');
-        const totalCents = facts.totalCents;
-        const order = retry
-          ? await reclaimOrder(tx, retry.id, this.staleSeconds, totalCents, hold.expiresAt)
-          : await insertPendingOrder(tx, {
-              userId: buyer.userId,
-              eventId: hold.eventId,
-              holdId: hold.id,
-              key,
-              requestHash: hash,
-              totalCents,
-              currency: facts.currency,
-              holdExpiresAt: hold.expiresAt,
-            });
+        const holdOk = hold.status === 'active' && !hold.expired;
+        if (!retry) {
+          // The usual first attempt: checks, key claim and expiry push in one statement.
+          const claim = await reserveAndClaim(tx, {
+            holdId: hold.id,
+            eventId: hold.eventId,
+            userId: buyer.userId,
+            key,
+            requestHash: hash,
+            holdOk,
+            holdExpiresAt: hold.expiresAt,
+            graceSeconds: this.deps.env.PAYMENT_GRACE_SECONDS,
+          });
+          // A concurrent request with this key got the hold lock first: its outcome is ours.
+          if (claim.keyTaken) throw new KeyTaken();
+          this.checkReservable(holdOk, claim);
+          if (!claim.order) throw new KeyTaken();
+          return claim.order;
+        }
+        const facts = await reserveFacts(tx, { holdId: hold.id, eventId: hold.eventId, userId: buyer.userId, key, exceptOrderId: retry.id });
+        this.checkReservable(holdOk, facts);
+        const order = await reclaimOrder(tx, retry.id, this.staleSeconds, facts.totalCents, hold.expiresAt);
         if (!order) throw new KeyTaken();
         await extendHold(tx, hold.id, this.deps.env.PAYMENT_GRACE_SECONDS);
         return order;
@@ -230,6 +232,13 @@ export class CheckoutService {
       if ((err as { code?: string }).code === '23505') return 'key_taken';
       throw err;
     }
+  }
+
+  /** Reserve's refusals, in order: the hold gone or expired, the event cancelled, another live order of the hold. */
+  private checkReservable(holdOk: boolean, facts: { seatCount: number; cancelled: boolean; currency: string | null; liveOrder: boolean }): void {
+    if (!holdOk || facts.seatCount === 0) throw this.storedFailure('hold_expired');
+    if (facts.cancelled || !facts.currency) throw this.storedFailure('event_cancelled');
+    if (facts.liveOrder) throw new ConflictError('A checkout of this hold is already in progress.', 'idempotency_in_progress');
   }
 
   /** Charge (no transaction open), then sell; every failure leaves a final, consistent order row. */
@@ -288,17 +297,22 @@ export class CheckoutService {
       const sold = await sellHeldSeatsDetailed(tx, order.holdId!, order.id);
       // The seats must be exactly what was priced at reserve time (nothing lost, nothing re-priced).
       if (!sold.length || sold.reduce((sum, s) => sum + s.priceCents, 0) !== order.totalCents) throw this.storedFailure('hold_expired');
-      const completed = await convertAndComplete(tx, order.holdId!, order.id, paymentId);
-      if (!completed) throw new Error('order left pending state during sale');
-      await upsertPayment(tx, { orderId: order.id, provider, providerRef: paymentId, amountCents: order.totalCents, currency: order.currency, status: 'succeeded', last4 });
       const tickets = sold.map((s) => {
         const id = randomUUID();
         return { id, seat: s, code: this.signer.sign(id, order.eventId) };
       });
-      await insertTickets(
-        tx,
-        tickets.map((t) => ({ id: t.id, orderId: order.id, eventId: order.eventId, seatId: t.seat.id, code: t.code })),
-      );
+      // Hold converted, order completed, payment recorded, tickets issued: one statement.
+      const completed = await completeSale(tx, {
+        holdId: order.holdId!,
+        orderId: order.id,
+        paymentId,
+        provider,
+        amountCents: order.totalCents,
+        currency: order.currency,
+        last4,
+        tickets: tickets.map((t) => ({ id: t.id, seatId: t.seat.id, code: t.code })),
+      });
+      if (!completed) throw new Error('order left pending state during sale');
       return {
         sold,
         order: {

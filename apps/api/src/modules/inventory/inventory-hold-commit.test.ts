@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, signedInAgent, type TestContext } from '../../../test/context.js';
 import { createTestEvent } from '../../../test/factories.js';
 
-// Hold writes run on their own pool (platform/db.ts, architecture.md "Hold commits"): generic
-// plans always, asynchronous commit unless HOLD_COMMIT=sync. Orders and payments never do.
+// Hold writes run on their own pool (platform/db.ts, architecture.md "Hold commits"):
+// asynchronous commit unless HOLD_COMMIT=sync. Orders and payments never commit asynchronously.
+// Both pools plan named statements once (generic plans).
 
 async function setting(pool: { query: TestContext['db']['query'] }, name: 'synchronous_commit' | 'plan_cache_mode'): Promise<string> {
   const { rows } = await pool.query(`SELECT current_setting($1) AS v`, [name]);
@@ -20,13 +21,13 @@ describe('hold commits (default HOLD_COMMIT=async)', () => {
     await ctx.close();
   });
 
-  it('when the app is built, then the holds pool commits asynchronously with generic plans and the main pool stays durable', async () => {
+  it('when the app is built, then the holds pool commits asynchronously and the main pool stays durable, both with generic plans', async () => {
     const holdsDb = ctx.deps.holdsDb!;
     expect(holdsDb).toBeDefined();
     expect(await setting(holdsDb, 'synchronous_commit')).toBe('off');
     expect(await setting(holdsDb, 'plan_cache_mode')).toBe('force_generic_plan');
     expect(await setting(ctx.db, 'synchronous_commit')).toBe('on');
-    expect(await setting(ctx.db, 'plan_cache_mode')).toBe('auto');
+    expect(await setting(ctx.db, 'plan_cache_mode')).toBe('force_generic_plan');
   });
 
   it('when a fan holds and releases, then the statements ran on the holds pool and the hold is visible to the main pool at once', async () => {

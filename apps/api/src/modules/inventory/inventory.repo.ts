@@ -257,12 +257,16 @@ export interface ReleasedSeat {
  */
 export async function releaseHoldSeats(tx: Queryable, holdIds: string[]): Promise<ReleasedSeat[]> {
   const { rows } = await tx.query(named('inv_release_hold_seats', 
+    // The seats are locked through the hold index, then updated by primary key (not by joining
+    // event_seats to itself): the generic plan stays index lookups even without statistics.
     `WITH old AS (
        SELECT id, hold_id FROM event_seats WHERE hold_id = ANY($1::uuid[]) FOR UPDATE
+     ), upd AS (
+       UPDATE event_seats s SET status = 'available', hold_id = NULL, holder_user_id = NULL, held_until = NULL, updated_at = now()
+        WHERE s.id = ANY (ARRAY(SELECT id FROM old)) AND s.hold_id = ANY($1::uuid[])
+       RETURNING s.id, s.seat_index, s.event_id
      )
-     UPDATE event_seats s SET status = 'available', hold_id = NULL, holder_user_id = NULL, held_until = NULL, updated_at = now()
-       FROM old WHERE s.id = old.id AND s.hold_id = old.hold_id
-     RETURNING s.id, s.seat_index, s.event_id, old.hold_id`,
+     SELECT upd.id, upd.seat_index, upd.event_id, old.hold_id FROM upd JOIN old ON old.id = upd.id`,
     [holdIds],
   ));
   return rows.map((r) => ({ id: r.id, index: r.seat_index, eventId: r.event_id, holdId: r.hold_id }));
@@ -314,11 +318,12 @@ export interface HoldRow {
 /** The user's active, unexpired hold (on one event when given), with its seats. */
 export async function findCurrentHold(db: Queryable, userId: string, eventId?: string): Promise<HoldRow | null> {
   const { rows } = await db.query(named('inv_current_hold', 
-    `SELECT h.id, h.event_id, h.user_id, h.expires_at, e.currency,
-            s.id AS seat_id, s.seat_index, sec.name AS section, s.row_label, s.number, sec.price_cents
-       FROM holds h JOIN events e ON e.id = h.event_id
-       LEFT JOIN event_seats s ON s.hold_id = h.id
-       LEFT JOIN event_sections sec ON sec.id = s.section_id
+    // Event and section facts by scalar subquery: primary-key lookups in the generic plan.
+    `SELECT h.id, h.event_id, h.user_id, h.expires_at, (SELECT currency FROM events WHERE id = h.event_id) AS currency,
+            s.id AS seat_id, s.seat_index, s.row_label, s.number,
+            (SELECT name FROM event_sections WHERE id = s.section_id) AS section,
+            (SELECT price_cents FROM event_sections WHERE id = s.section_id) AS price_cents
+       FROM holds h LEFT JOIN event_seats s ON s.hold_id = h.id
       WHERE h.id = (SELECT id FROM holds WHERE user_id = $1 AND status = 'active' AND expires_at > now()
                        AND ($2::uuid IS NULL OR event_id = $2) ORDER BY created_at DESC LIMIT 1)
       ORDER BY s.seat_index`,
