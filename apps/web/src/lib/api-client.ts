@@ -14,6 +14,8 @@ export class ProblemError extends Error {
   readonly errors: { path: string; message: string }[];
   readonly unavailableSeatIds: string[];
   readonly retryAfterSeconds: number | undefined;
+  /** The whole problem+json body as received, for members a particular error adds (parse it with its shared schema). */
+  readonly body: unknown;
 
   constructor(init: {
     status: number;
@@ -23,6 +25,7 @@ export class ProblemError extends Error {
     errors?: { path: string; message: string }[];
     unavailableSeatIds?: string[];
     retryAfterSeconds?: number;
+    body?: unknown;
   }) {
     super(init.detail ?? init.title);
     this.name = 'ProblemError';
@@ -33,6 +36,7 @@ export class ProblemError extends Error {
     this.errors = init.errors ?? [];
     this.unavailableSeatIds = init.unavailableSeatIds ?? [];
     this.retryAfterSeconds = init.retryAfterSeconds;
+    this.body = init.body;
   }
 
   /** The sentence to show a person: the server's `detail`, else its title. */
@@ -88,7 +92,7 @@ async function toProblem(res: Response): Promise<ProblemError> {
   const parsed = Problem.safeParse(body);
   if (parsed.success) {
     const p = parsed.data;
-    return new ProblemError({ ...p, status: res.status, retryAfterSeconds });
+    return new ProblemError({ ...p, status: res.status, retryAfterSeconds, body });
   }
   const loose = (body ?? {}) as { title?: string; detail?: string };
   return new ProblemError({

@@ -1,3 +1,5 @@
+import { knownTimeZone, offsetMinutes, viewerTimeZone } from './time-zone';
+
 const fractionDigitsCache = new Map<string, number>();
 
 /** Minor-unit digits of an ISO 4217 currency (2 for EUR, 0 for JPY). */
@@ -24,7 +26,7 @@ export function formatPriceRange(min: number, max: number, currency: string, loc
   return `${formatMoney(min, currency, locale)} – ${formatMoney(max, currency, locale)}`;
 }
 
-/** "Sat 21 Nov 2026, 20:00" in the venue's time zone (falls back to the browser's). */
+/** An instant on the viewer's clock (not for event times: those use formatEventTime). */
 export function formatDateTime(iso: string, timeZone?: string, locale?: string): string {
   return new Intl.DateTimeFormat(locale, {
     weekday: 'short',
@@ -37,15 +39,47 @@ export function formatDateTime(iso: string, timeZone?: string, locale?: string):
   }).format(new Date(iso));
 }
 
-/** "21 Nov 2026" in the venue's time zone. */
+/** "21 Nov 2026" in the given time zone (the viewer's by default). */
 export function formatDate(iso: string, timeZone?: string, locale?: string): string {
   return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(new Date(iso));
 }
 
-/** Short zone name for a time zone at a moment, e.g. "CET". */
-export function formatZone(iso: string, timeZone: string, locale?: string): string {
-  const part = new Intl.DateTimeFormat(locale, { timeZoneName: 'short', timeZone })
-    .formatToParts(new Date(iso))
-    .find((p) => p.type === 'timeZoneName');
-  return part?.value ?? timeZone;
+export interface EventTimeOptions {
+  locale?: string;
+  /** The viewer's IANA zone; the browser's by default (tests pin it). */
+  viewerTimeZone?: string;
+}
+
+/**
+ * An event's date and time (startsAt, onSaleAt) on the venue's clock, whoever looks:
+ * "Sat, 12 Dec 2026, 20:00" for a Berlin show. When the viewer's clock shows another time at that
+ * instant, the venue zone's short name follows ("… 20:00 CET", "… 20:00 GMT+1", per locale).
+ * Without a known venue zone it falls back to the viewer's clock, unlabelled.
+ */
+export function formatEventTime(iso: string, venueTimeZone: string | null | undefined, o: EventTimeOptions = {}): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const viewer = knownTimeZone(o.viewerTimeZone) ?? viewerTimeZone();
+  const timeZone = knownTimeZone(venueTimeZone) ?? viewer;
+  const differs = offsetMinutes(date, timeZone) !== offsetMinutes(date, viewer);
+  return new Intl.DateTimeFormat(o.locale, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+    ...(differs ? { timeZoneName: 'short' as const } : {}),
+  }).format(date);
+}
+
+/** "19:42:10" on the viewer's clock, with the date in front when it is not today there. */
+export function formatClockTime(iso: string, o: { locale?: string; timeZone?: string; now?: Date } = {}): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const timeZone = knownTimeZone(o.timeZone) ?? viewerTimeZone();
+  const time = new Intl.DateTimeFormat(o.locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone }).format(date);
+  const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  return day(date) === day(o.now ?? new Date()) ? time : `${formatDate(iso, timeZone, o.locale)}, ${time}`;
 }

@@ -1,14 +1,16 @@
-import { CheckinInput, type CheckinResult } from '@ticketing/shared';
+import { CheckinInput, TicketAlreadyUsedProblem, type CheckinResult } from '@ticketing/shared';
 import { useRef, useState, type FormEvent } from 'react';
 import { Button, Card, cx } from '../../../components/ui';
 import { errorMessage, isProblem } from '../../../lib/api-client';
+import { formatClockTime } from '../../../lib/format';
 import { checkIn } from '../api/admin-api';
 import { CameraScanner, barcodeScanningSupported } from './camera-scanner';
 
 /** The verdict shown for the last scanned code. */
 type Verdict =
   | { kind: 'valid'; result: CheckinResult }
-  | { kind: 'used'; message: string; checkedInAt: string | null; scannedAt: string }
+  /** `used`: when and for which seat the ticket was first checked in (from the 409), if the answer says. */
+  | { kind: 'used'; message: string; used: Pick<TicketAlreadyUsedProblem, 'checkedInAt' | 'seat'> | null; scannedAt: string }
   | { kind: 'void'; message: string }
   | { kind: 'forged'; message: string }
   | { kind: 'error'; message: string };
@@ -38,8 +40,6 @@ export function CheckinPanel() {
   const [camera, setCamera] = useState(false);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const last = useRef<{ code: string; at: number } | null>(null);
-  // The 409 answer does not say when the ticket was used; remember the check-ins made on this device.
-  const seenHere = useRef(new Map<string, string>());
 
   async function verify(raw: string) {
     const parsed = CheckinInput.safeParse({ code: raw });
@@ -51,11 +51,12 @@ export function CheckinPanel() {
     setBusy(true);
     try {
       const result = await checkIn(parsed.data.code);
-      seenHere.current.set(parsed.data.code, result.checkedInAt);
       setVerdict({ kind: 'valid', result });
     } catch (e) {
-      if (isProblem(e, 'ticket_already_used')) setVerdict({ kind: 'used', message: errorMessage(e), checkedInAt: seenHere.current.get(parsed.data.code) ?? null, scannedAt: new Date().toLocaleTimeString() });
-      else if (isProblem(e, 'ticket_forged')) setVerdict({ kind: 'forged', message: errorMessage(e) });
+      if (isProblem(e, 'ticket_already_used')) {
+        const used = TicketAlreadyUsedProblem.safeParse(e.body);
+        setVerdict({ kind: 'used', message: errorMessage(e), used: used.success ? used.data : null, scannedAt: formatClockTime(new Date().toISOString()) });
+      } else if (isProblem(e, 'ticket_forged')) setVerdict({ kind: 'forged', message: errorMessage(e) });
       else if (isProblem(e, 'ticket_void')) setVerdict({ kind: 'void', message: errorMessage(e) });
       else setVerdict({ kind: 'error', message: errorMessage(e) });
     } finally {
@@ -139,17 +140,20 @@ export function CheckinPanel() {
                 <p className="text-2xl font-bold">
                   {verdict.result.seat.section} · Row {verdict.result.seat.row} · Seat {verdict.result.seat.number}
                 </p>
-                <p className="mt-1 text-sm opacity-90">Checked in at {new Date(verdict.result.checkedInAt).toLocaleTimeString()}</p>
+                <p className="mt-1 text-sm opacity-90">Checked in at {formatClockTime(verdict.result.checkedInAt)}</p>
               </div>
             )}
             {verdict.kind === 'used' && (
-              <p className="mt-3 text-lg">
-                {verdict.message}{' '}
-                <span className="block text-base font-semibold">
-                  {verdict.checkedInAt ? `Checked in at ${new Date(verdict.checkedInAt).toLocaleTimeString()} on this device.` : 'It was checked in earlier (at another door or before this page was opened).'}
-                </span>
-                <span className="block text-sm">Scanned again at {verdict.scannedAt}.</span>
-              </p>
+              <div className="mt-3 text-lg">
+                {verdict.used ? (
+                  <p className="text-2xl font-bold" data-testid="checkin-used-detail">
+                    at {formatClockTime(verdict.used.checkedInAt)} — {verdict.used.seat.section}, row {verdict.used.seat.row}, seat {verdict.used.seat.number}
+                  </p>
+                ) : (
+                  <p>{verdict.message} It was checked in earlier.</p>
+                )}
+                <p className="mt-1 text-sm">Scanned again at {verdict.scannedAt}.</p>
+              </div>
             )}
             {(verdict.kind === 'forged' || verdict.kind === 'void' || verdict.kind === 'error') && <p className="mt-3 text-lg">{verdict.message}</p>}
           </div>
