@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo } from 'react';
 import { z } from 'zod';
 import { Card, ErrorState, cx, toast } from '../../components/ui';
 import { api, errorMessage, isProblem } from '../../lib/api-client';
-import { formatDateTime, formatPriceRange, formatZone } from '../../lib/format';
+import { formatEventTime, formatPriceRange } from '../../lib/format';
 import { AvailabilityBadge, fetchEvent } from '../../features/events';
 import { SeatLegend, SeatList, SeatMapCanvas, STATUS, describeSeat, fetchAvailability, fetchSeatMap, useLiveAvailability, useSeatLayout, type LiveMode } from '../../features/seatmap';
 import { SelectionBar, SelectionPanel, fetchCurrentHold, selectionStore, useSelection } from '../../features/booking';
@@ -116,7 +116,7 @@ function EventPage() {
           <p className="text-sm font-medium uppercase tracking-wide text-brand-700">{event.category}</p>
           <h1 className="text-2xl font-bold sm:text-3xl">{event.name}</h1>
           <p className="mt-1 text-slate-700">
-            <time dateTime={event.startsAt}>{formatDateTime(event.startsAt, tz)}</time> <span className="text-slate-500">({formatZone(event.startsAt, tz)})</span>
+            <time dateTime={event.startsAt}>{formatEventTime(event.startsAt, tz)}</time>
           </p>
           <p className="text-slate-600">
             {event.venue.name}, {event.venue.city}
@@ -136,7 +136,7 @@ function EventPage() {
       {!onSale && (
         <p role="status" className="mb-4 rounded-lg bg-sky-50 px-4 py-3 text-sky-900 ring-1 ring-sky-200">
           {event.status === 'upcoming'
-            ? `Tickets go on sale ${formatDateTime(event.onSaleAt, tz)}.`
+            ? `Tickets go on sale ${formatEventTime(event.onSaleAt, tz)}.`
             : event.status === 'sold_out'
               ? 'This event is sold out.'
               : event.status === 'cancelled'

@@ -1,7 +1,8 @@
 import { EventCategory, EventInput, type Event, type VenueSummary } from '@ticketing/shared';
 import { useState } from 'react';
 import { Button, Card, Input, Select } from '../../../components/ui';
-import { isoToLocalInput, localInputToIso } from '../lib/datetime-local';
+import { isoToZonedInput, zonedInputToIso } from '../lib/datetime-local';
+import { knownTimeZone, viewerTimeZone } from '../../../lib/time-zone';
 import { useSchemaSubmit } from '../hooks/use-schema-submit';
 
 /** Form values (strings, as inputs hold them). */
@@ -27,8 +28,8 @@ function initialValues(event: Event | null, queue: { admissionRatePerMinute?: nu
     venueId: event?.venue.id ?? '',
     performer: event?.performer ?? '',
     description: event?.description ?? '',
-    startsAt: event ? isoToLocalInput(event.startsAt) : '',
-    onSaleAt: event ? isoToLocalInput(event.onSaleAt) : '',
+    startsAt: event ? isoToZonedInput(event.startsAt, event.venue.timezone) : '',
+    onSaleAt: event ? isoToZonedInput(event.onSaleAt, event.venue.timezone) : '',
     highDemand: event?.highDemand ?? false,
     currency: event?.currency ?? 'EUR',
     maxTicketsPerUser: String(event?.maxTicketsPerUser ?? 8),
@@ -40,16 +41,16 @@ function initialValues(event: Event | null, queue: { admissionRatePerMinute?: nu
 const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
 const opt = (s: string) => (s.trim() === '' ? undefined : s.trim());
 
-/** Build the EventInput candidate from the form (validated by the shared schema). */
-function toBody(v: Values): unknown {
+/** Build the EventInput candidate from the form (validated by the shared schema); times are on `timeZone`'s clock. */
+function toBody(v: Values, timeZone: string | undefined): unknown {
   return {
     name: v.name,
     category: v.category,
     venueId: v.venueId,
     performer: opt(v.performer),
     description: opt(v.description),
-    startsAt: localInputToIso(v.startsAt),
-    onSaleAt: localInputToIso(v.onSaleAt),
+    startsAt: zonedInputToIso(v.startsAt, timeZone),
+    onSaleAt: zonedInputToIso(v.onSaleAt, timeZone),
     highDemand: v.highDemand,
     currency: opt(v.currency.toUpperCase()),
     maxTicketsPerUser: num(v.maxTicketsPerUser),
@@ -69,7 +70,15 @@ export interface EventFormProps {
 /** Create/edit an event; validated with the shared EventInput schema before it is sent. */
 export function EventForm({ event, venues, queue, onSubmit, onCancel }: EventFormProps) {
   const [v, setV] = useState<Values>(() => initialValues(event, queue));
-  const { errors, formError, busy, submit } = useSchemaSubmit(EventInput, () => toBody(v), onSubmit);
+  // The dates are typed on the venue's clock; its zone is the event's venue (fixed once created) or the chosen one.
+  const venueZone = event ? event.venue.timezone : venues.find((x) => x.id === v.venueId)?.timezone;
+  const timeZone = knownTimeZone(venueZone);
+  const { errors, formError, busy, submit } = useSchemaSubmit(EventInput, () => toBody(v, timeZone), onSubmit);
+  const zoneNote = timeZone
+    ? `Venue time: ${timeZone}`
+    : venueZone
+      ? `Your time zone (${viewerTimeZone()}): the venue's “${venueZone}” is not a known zone`
+      : `Your time zone (${viewerTimeZone()}) until a venue is chosen`;
   const set = <K extends keyof Values>(k: K) => (value: Values[K]) => setV((old) => ({ ...old, [k]: value }));
   const field = (k: Exclude<keyof Values, 'highDemand'>) => ({
     name: k,
@@ -124,8 +133,8 @@ export function EventForm({ event, venues, queue, onSubmit, onCancel }: EventFor
       </Card>
       <Card className="grid gap-4 p-4 sm:grid-cols-2 sm:p-6">
         <h2 className="text-base font-semibold sm:col-span-2">Dates and sale</h2>
-        <Input label="Starts at" type="datetime-local" {...field('startsAt')} hint="In your browser's time zone" />
-        <Input label="On sale from" type="datetime-local" {...field('onSaleAt')} hint="Must not be after the start" />
+        <Input label="Starts at" type="datetime-local" {...field('startsAt')} hint={zoneNote} />
+        <Input label="On sale from" type="datetime-local" {...field('onSaleAt')} hint={`${zoneNote}. Not after the start.`} />
         <Input label="Max tickets per user" type="number" min={1} max={50} inputMode="numeric" {...field('maxTicketsPerUser')} />
       </Card>
       <Card className="grid gap-4 p-4 sm:grid-cols-2 sm:p-6">

@@ -1,7 +1,7 @@
 import { Link } from '@tanstack/react-router';
 import type { EventSummary } from '@ticketing/shared';
 import { cx } from '../../../components/ui';
-import { formatDateTime } from '../../../lib/format';
+import { formatEventTime } from '../../../lib/format';
 
 const STATUS_STYLE: Record<EventSummary['status'], string> = {
   upcoming: 'bg-sky-50 text-sky-800 ring-sky-200',
@@ -43,7 +43,7 @@ export function EventTable({ events }: { events: EventSummary[] }) {
                     {e.highDemand && <span className="ml-2 rounded bg-violet-100 px-1.5 py-0.5 text-xs font-medium text-violet-800">waiting room</span>}
                   </div>
                 </td>
-                <td className="whitespace-nowrap px-4 py-3 text-slate-700">{formatDateTime(e.startsAt, e.venue.timezone)}</td>
+                <td className="whitespace-nowrap px-4 py-3 text-slate-700">{formatEventTime(e.startsAt, e.venue.timezone)}</td>
                 <td className="px-4 py-3"><StatusPill status={e.status} /></td>
                 <td className="whitespace-nowrap px-4 py-3 text-right tabular-nums text-slate-700">
                   {(e.totalSeats - e.availableSeats).toLocaleString()} / {e.totalSeats.toLocaleString()}
@@ -67,7 +67,7 @@ export function EventTable({ events }: { events: EventSummary[] }) {
               </Link>
               <StatusPill status={e.status} />
             </div>
-            <p className="mt-1 text-sm text-slate-600">{formatDateTime(e.startsAt, e.venue.timezone)}</p>
+            <p className="mt-1 text-sm text-slate-600">{formatEventTime(e.startsAt, e.venue.timezone)}</p>
             <p className="text-sm text-slate-500">
               {e.venue.name} · {(e.totalSeats - e.availableSeats).toLocaleString()} / {e.totalSeats.toLocaleString()} taken
             </p>

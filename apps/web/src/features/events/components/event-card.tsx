@@ -1,6 +1,6 @@
 import { Link } from '@tanstack/react-router';
 import type { EventSummary } from '@ticketing/shared';
-import { formatDateTime, formatPriceRange } from '../../../lib/format';
+import { formatEventTime, formatPriceRange } from '../../../lib/format';
 import { AvailabilityBadge } from './availability-badge';
 
 const CATEGORY_GRADIENT: Record<string, string> = {
@@ -29,7 +29,7 @@ export function EventCard({ event }: { event: EventSummary }) {
           </Link>
         </h3>
         <p className="text-sm text-slate-700">
-          <time dateTime={event.startsAt}>{formatDateTime(event.startsAt, event.venue.timezone)}</time>
+          <time dateTime={event.startsAt}>{formatEventTime(event.startsAt, event.venue.timezone)}</time>
         </p>
         <p className="text-sm text-slate-600">
           {event.venue.name} · {event.venue.city}

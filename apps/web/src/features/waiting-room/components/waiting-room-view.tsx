@@ -2,7 +2,7 @@ import type { Event } from '@ticketing/shared';
 import { Link } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import { Button, Card, ErrorState, Spinner } from '../../../components/ui';
-import { formatDateTime } from '../../../lib/format';
+import { formatEventTime } from '../../../lib/format';
 import { serverNow } from '../../../lib/server-clock';
 import { formatWait, queueProgress } from '../lib/progress';
 import type { WaitingRoomState } from '../hooks/use-waiting-room';
@@ -38,7 +38,7 @@ export function WaitingRoomView({ event, state, onRejoin, onLeave }: { event: Ev
       <p className="text-sm font-semibold uppercase tracking-wide text-brand-700">Waiting room</p>
       <h1 className="mt-1 break-words text-2xl font-bold text-slate-900 sm:text-3xl">{event.name}</h1>
       <p className="mt-1 text-slate-600">
-        {formatDateTime(event.startsAt, event.venue.timezone)} · {event.venue.name}, {event.venue.city}
+        {formatEventTime(event.startsAt, event.venue.timezone)} · {event.venue.name}, {event.venue.city}
       </p>
     </div>
   );

@@ -2,7 +2,7 @@ import { createFileRoute, Link, useRouter } from '@tanstack/react-router';
 import { useState } from 'react';
 import { Button, ErrorState } from '../../../components/ui';
 import { errorMessage, isProblem } from '../../../lib/api-client';
-import { formatDateTime } from '../../../lib/format';
+import { formatEventTime } from '../../../lib/format';
 import { CancelEventDialog, EventDashboard, PageHeader, StatusPill, fetchEvent, fetchEventStats } from '../../../features/admin';
 import { usePageTitle } from '../../../lib/page-title';
 
@@ -53,7 +53,7 @@ function EventDashboardPage() {
           </>
         }
       >
-        {event.venue.name}, {event.venue.city} · {formatDateTime(event.startsAt, event.venue.timezone)}
+        {event.venue.name}, {event.venue.city} · {formatEventTime(event.startsAt, event.venue.timezone)}
         {event.highDemand ? ' · waiting room on' : ''}
       </PageHeader>
       <EventDashboard key={event.id} event={event} initial={stats} />

@@ -4,7 +4,7 @@ import type { PaymentInput } from '@ticketing/shared';
 import { Button, Card, Countdown, EmptyState, ErrorState, toast } from '../../../../components/ui';
 import { errorMessage, isProblem, ProblemError } from '../../../../lib/api-client';
 import { problemFieldErrors } from '../../../../lib/form-errors';
-import { formatDateTime, formatMoney } from '../../../../lib/format';
+import { formatEventTime, formatMoney } from '../../../../lib/format';
 import { fetchEvent } from '../../../../features/events';
 import { fetchCurrentHold, selectionStore } from '../../../../features/booking';
 import { CardForm, attemptKey, forgetAttemptKey, renewAttemptKey, submitCheckout } from '../../../../features/checkout';
@@ -169,7 +169,7 @@ function CheckoutPage() {
           <h2 className="text-lg font-semibold">Order summary</h2>
           <p className="mt-2 font-medium">{event.name}</p>
           <p className="text-sm text-slate-600">
-            {formatDateTime(event.startsAt, event.venue.timezone)} · {event.venue.name}, {event.venue.city}
+            {formatEventTime(event.startsAt, event.venue.timezone)} · {event.venue.name}, {event.venue.city}
           </p>
           <ul className="mt-4 divide-y divide-slate-100 rounded-lg ring-1 ring-slate-200">
             {currentHold.seats.map((s) => (
