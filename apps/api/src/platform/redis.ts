@@ -15,10 +15,9 @@ export function createRedis(url: string, keyPrefix: string, opts: { lazy?: boole
     connectTimeout: 2_000,
     lazyConnect: opts.lazy ?? false,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
-    // Commands issued by concurrent requests in the same event-loop turn go out in one write
-    // (one system call instead of one each) and come back in one read; per-connection order is
-    // kept. Under a rush this is most of Redis's cost on our side (bench/README.md).
-    enableAutoPipelining: true,
+    // No auto-pipelining: measured (bench/README.md), it halved Redis's own CPU in a flash sale
+    // but cost the API more than it saved — the waiting-room status path served 36k instead of
+    // 56k polls/s — because every command then waits for setImmediate and goes through a Pipeline.
   });
   // Connection errors are reported by /ready and by the callers that fail; do not crash.
   redis.on('error', () => {});
