@@ -38,7 +38,8 @@ export const Order = z
   .object({
     id: Uuid,
     eventId: Uuid,
-    event: z.object({ name: z.string(), startsAt: IsoDateTime, venueName: z.string() }).optional(),
+    /** `venueTimeZone` (IANA) lets clients show `startsAt` on the venue's clock. */
+    event: z.object({ name: z.string(), startsAt: IsoDateTime, venueName: z.string(), venueTimeZone: z.string() }).optional(),
     status: OrderStatus,
     totalCents: z.number().int(),
     currency: Currency,

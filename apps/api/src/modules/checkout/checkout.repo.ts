@@ -291,24 +291,24 @@ export async function lockForSale(
   tx: Queryable,
   eventId: string,
   holdId: string,
-): Promise<{ holdStatus: string; userId: string; cancelled: boolean; eventName: string; startsAt: Date; venueName: string } | null> {
+): Promise<{ holdStatus: string; userId: string; cancelled: boolean; eventName: string; startsAt: Date; venueName: string; venueTimeZone: string } | null> {
   const { rows } = await tx.query(
     named(
       'co_lock_for_sale',
       // The hold's lookup reads the locked event row, so the event is locked first (the order
       // the admin cancel takes too): the two can never deadlock.
       `WITH e AS (
-         SELECT e.id, e.cancelled_at IS NOT NULL AS cancelled, e.name, e.starts_at, v.name AS venue_name
+         SELECT e.id, e.cancelled_at IS NOT NULL AS cancelled, e.name, e.starts_at, v.name AS venue_name, v.timezone AS venue_timezone
            FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = $1 FOR SHARE OF e
        ), h AS (
          SELECT status, user_id FROM holds WHERE id = $2 AND event_id = (SELECT id FROM e) FOR UPDATE
        )
-       SELECT e.cancelled, e.name, e.starts_at, e.venue_name, h.status AS hold_status, h.user_id FROM e LEFT JOIN h ON true`,
+       SELECT e.cancelled, e.name, e.starts_at, e.venue_name, e.venue_timezone, h.status AS hold_status, h.user_id FROM e LEFT JOIN h ON true`,
       [eventId, holdId],
     ),
   );
   const r = rows[0];
-  return r?.hold_status ? { holdStatus: r.hold_status, userId: r.user_id, cancelled: r.cancelled, eventName: r.name, startsAt: r.starts_at, venueName: r.venue_name } : null;
+  return r?.hold_status ? { holdStatus: r.hold_status, userId: r.user_id, cancelled: r.cancelled, eventName: r.name, startsAt: r.starts_at, venueName: r.venue_name, venueTimeZone: r.venue_timezone } : null;
 }
 
 /** Sold seats with what a ticket shows. */

@@ -318,7 +318,7 @@ export class CheckoutService {
         order: {
           id: order.id,
           eventId: order.eventId,
-          event: { name: locked.eventName, startsAt: locked.startsAt.toISOString(), venueName: locked.venueName },
+          event: { name: locked.eventName, startsAt: locked.startsAt.toISOString(), venueName: locked.venueName, venueTimeZone: locked.venueTimeZone },
           status: 'completed' as const,
           totalCents: order.totalCents,
           currency: order.currency,

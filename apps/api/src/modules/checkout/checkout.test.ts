@@ -60,6 +60,21 @@ describe('POST /checkout', () => {
     expect(tickets.map((t) => t.status)).toEqual(['valid', 'valid']);
   });
 
+  it("when the venue is in Europe/Lisbon, then the order's event carries that time zone, on the sale and on the replay", async () => {
+    const { agent, holdId, ev } = await buyerWithHold(1);
+    await ctx.db.query(`UPDATE venues SET timezone = 'Europe/Lisbon' WHERE id = $1`, [ev.venueId]);
+    const key = randomUUID();
+
+    const res = await agent.post('/api/v1/checkout').set('Idempotency-Key', key).send({ holdId, payment: card() });
+    const replay = await agent.post('/api/v1/checkout').set('Idempotency-Key', key).send({ holdId, payment: card() });
+
+    expect(res.status).toBe(201);
+    expect(Order.safeParse(res.body).success).toBe(true);
+    expect(res.body.event).toMatchObject({ name: 'Test Event', venueName: 'Test Arena', venueTimeZone: 'Europe/Lisbon' });
+    expect(replay.status).toBe(201);
+    expect(replay.body.event).toEqual(res.body.event);
+  });
+
   it('when the same key and body are sent twice, then both answers are the same order and the card is charged once', async () => {
     const { agent, user, holdId } = await buyerWithHold(1);
     const key = randomUUID();

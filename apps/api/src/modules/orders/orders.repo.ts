@@ -13,6 +13,7 @@ interface OrderHead {
   event_name: string;
   starts_at: Date;
   venue_name: string;
+  venue_timezone: string;
 }
 
 async function withTickets(db: Queryable, heads: OrderHead[]): Promise<Order[]> {
@@ -38,7 +39,7 @@ async function withTickets(db: Queryable, heads: OrderHead[]): Promise<Order[]> 
   return heads.map((h) => ({
     id: h.id,
     eventId: h.event_id,
-    event: { name: h.event_name, startsAt: h.starts_at.toISOString(), venueName: h.venue_name },
+    event: { name: h.event_name, startsAt: h.starts_at.toISOString(), venueName: h.venue_name, venueTimeZone: h.venue_timezone },
     status: h.status,
     totalCents: h.total_cents,
     currency: h.currency,
@@ -47,7 +48,7 @@ async function withTickets(db: Queryable, heads: OrderHead[]): Promise<Order[]> 
   }));
 }
 
-const HEAD_SQL = `SELECT o.id, o.event_id, o.status, o.total_cents, o.currency, o.created_at, e.name AS event_name, e.starts_at, v.name AS venue_name
+const HEAD_SQL = `SELECT o.id, o.event_id, o.status, o.total_cents, o.currency, o.created_at, e.name AS event_name, e.starts_at, v.name AS venue_name, v.timezone AS venue_timezone
   FROM orders o JOIN events e ON e.id = o.event_id JOIN venues v ON v.id = e.venue_id`;
 
 /** One order in its public shape, only if it belongs to `userId` (null: any owner) and is visible. */

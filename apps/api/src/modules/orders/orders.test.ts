@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OrderList, EventCancelResult } from '@ticketing/shared';
+import { Order, OrderList, EventCancelResult } from '@ticketing/shared';
 import { createTestContext, signedInAgent, type TestContext } from '../../../test/context.js';
 import { createTestEvent, createTestHold } from '../../../test/factories.js';
 import { purchase } from '../checkout/test-purchase.js';
@@ -57,6 +57,26 @@ describe('GET /orders/:orderId', () => {
     expect(own.body.tickets).toHaveLength(2);
     expect(own.body.event).toMatchObject({ name: 'Test Event' });
     expect(foreign.status).toBe(404);
+  });
+});
+
+describe("an order's event time zone", () => {
+  it("when the venue is in Europe/Lisbon, then the order and the order list say so; a venue without a zone says 'UTC'", async () => {
+    const lisbon = await createTestEvent(ctx.db, { venueName: 'Coliseu' });
+    await ctx.db.query(`UPDATE venues SET timezone = 'Europe/Lisbon' WHERE id = $1`, [lisbon.venueId]);
+    const bought = await purchase(ctx, { eventId: lisbon.eventId, seatIds: lisbon.seatIds.slice(0, 1) });
+    const plain = await purchase(ctx, { seats: 1 });
+
+    const one = await bought.agent.get(`/api/v1/orders/${bought.order.id}`);
+    const list = await bought.agent.get('/api/v1/orders');
+    const utc = await plain.agent.get(`/api/v1/orders/${plain.order.id}`);
+
+    expect(one.status).toBe(200);
+    expect(Order.safeParse(one.body).success).toBe(true);
+    expect(one.body.event).toMatchObject({ venueName: 'Coliseu', venueTimeZone: 'Europe/Lisbon' });
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((o: { event: { venueTimeZone: string } }) => o.event.venueTimeZone)).toEqual(['Europe/Lisbon']);
+    expect(utc.body.event.venueTimeZone).toBe('UTC');
   });
 });
 

@@ -1,4 +1,4 @@
-export { fetchEvents, fetchEvent, fetchEventTimeZones } from './api/events-api';
+export { fetchEvents, fetchEvent } from './api/events-api';
 export { EventSearchParams, toListQuery, PAGE_SIZE } from './search-params';
 export { availabilityLevel, type AvailabilityLevel } from './availability-level';
 export { EventCard } from './components/event-card';

@@ -3,16 +3,10 @@ import { ErrorState, toast } from '../../../components/ui';
 import { errorMessage, isProblem } from '../../../lib/api-client';
 import { formatDateTime, formatEventTime, formatMoney } from '../../../lib/format';
 import { CancelOrderButton, OrderStatusBadge, TicketCard, fetchOrder } from '../../../features/orders';
-import { fetchEventTimeZones } from '../../../features/events';
 import { usePageTitle } from '../../../lib/page-title';
 
 export const Route = createFileRoute('/_authed/orders/$orderId')({
-  loader: async ({ params, abortController }) => {
-    const order = await fetchOrder(params.orderId, abortController.signal);
-    // The order names its event's start but not the venue's time zone; the event does.
-    const zones = await fetchEventTimeZones([order.eventId], abortController.signal);
-    return { order, timeZone: zones[order.eventId] };
-  },
+  loader: ({ params, abortController }) => fetchOrder(params.orderId, abortController.signal),
   component: OrderPage,
   errorComponent: ({ error, reset }) => (
     <div className="mx-auto max-w-4xl px-4 py-8">
@@ -26,7 +20,7 @@ export const Route = createFileRoute('/_authed/orders/$orderId')({
 });
 
 function OrderPage() {
-  const { order, timeZone } = Route.useLoaderData();
+  const order = Route.useLoaderData();
   usePageTitle(`Order: ${order.event?.name ?? 'tickets'}`);
   const router = useRouter();
   const name = order.event?.name ?? 'Your event';
@@ -42,7 +36,7 @@ function OrderPage() {
           <h1 className="text-2xl font-bold">{name}</h1>
           {order.event && (
             <p className="text-slate-700">
-              {formatEventTime(order.event.startsAt, timeZone)} · {order.event.venueName}
+              {formatEventTime(order.event.startsAt, order.event.venueTimeZone)} · {order.event.venueName}
             </p>
           )}
           <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">

@@ -4,18 +4,13 @@ import { EmptyState, ErrorState } from '../../../components/ui';
 import { errorMessage } from '../../../lib/api-client';
 import { formatDateTime, formatEventTime, formatMoney } from '../../../lib/format';
 import { OrderStatusBadge, fetchOrders } from '../../../features/orders';
-import { Pagination, fetchEventTimeZones } from '../../../features/events';
+import { Pagination } from '../../../features/events';
 import { usePageTitle } from '../../../lib/page-title';
 
 export const Route = createFileRoute('/_authed/orders/')({
   validateSearch: z.object({ page: z.coerce.number().int().min(1).optional().catch(undefined) }),
   loaderDeps: ({ search }) => ({ page: search.page ?? 1 }),
-  loader: async ({ deps, abortController }) => {
-    const orders = await fetchOrders(deps.page, abortController.signal);
-    // Orders name their event's start but not the venue's time zone; each event does (looked up once).
-    const zones = await fetchEventTimeZones(orders.items.map((o) => o.eventId), abortController.signal);
-    return { orders, zones };
-  },
+  loader: ({ deps, abortController }) => fetchOrders(deps.page, abortController.signal),
   component: OrdersPage,
   errorComponent: ({ error, reset }) => (
     <div className="mx-auto max-w-4xl px-4 py-8">
@@ -26,7 +21,7 @@ export const Route = createFileRoute('/_authed/orders/')({
 
 function OrdersPage() {
   usePageTitle('My orders');
-  const { orders: data, zones } = Route.useLoaderData();
+  const data = Route.useLoaderData();
   const navigate = useNavigate({ from: '/orders/' });
   return (
     <div className="mx-auto max-w-4xl space-y-6 px-4 py-6 sm:py-8">
@@ -54,7 +49,7 @@ function OrdersPage() {
                 <div>
                   <p className="font-semibold">{o.event?.name ?? 'Event'}</p>
                   <p className="text-sm text-slate-600">
-                    {o.event ? `${formatEventTime(o.event.startsAt, zones[o.eventId])} · ${o.event.venueName}` : `Ordered ${formatDateTime(o.createdAt)}`}
+                    {o.event ? `${formatEventTime(o.event.startsAt, o.event.venueTimeZone)} · ${o.event.venueName}` : `Ordered ${formatDateTime(o.createdAt)}`}
                   </p>
                   <p className="text-sm text-slate-500">
                     {o.tickets.length} ticket{o.tickets.length === 1 ? '' : 's'} · ordered {formatDateTime(o.createdAt)}
