@@ -73,6 +73,16 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it("when built, then the 409 of POST /admin/checkins references TicketAlreadyUsedProblem (with checkedInAt and seat) besides the plain Problem", () => {
+    const doc = buildOpenApiDocument();
+    const conflict = (doc.paths?.['/admin/checkins'] as { post: { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> } }).post.responses['409'];
+    const schema = conflict?.content?.['application/problem+json']?.schema as { anyOf?: { $ref?: string }[]; oneOf?: { $ref?: string }[] } | undefined;
+    const refs = (schema?.anyOf ?? schema?.oneOf ?? []).map((s) => s.$ref);
+    expect(refs).toEqual(expect.arrayContaining(['#/components/schemas/TicketAlreadyUsedProblem', '#/components/schemas/Problem']));
+    const component = doc.components?.schemas?.TicketAlreadyUsedProblem as { required?: string[] } | undefined;
+    expect(component?.required).toEqual(expect.arrayContaining(['code', 'checkedInAt', 'seat']));
+  });
+
   it('when walking the Express router of createApp(), then every /api/v1 route is in the document', () => {
     const doc = buildOpenApiDocument();
     const stack = (ctx.app as unknown as { router: { stack: Layer[] } }).router.stack;

@@ -1,4 +1,5 @@
-import { CheckinInput, CheckinResult, EventCancelResult, EventStats, IdParams, QueueSettings, QueueSettingsInput } from '@ticketing/shared';
+import { CheckinInput, CheckinResult, EventCancelResult, EventStats, IdParams, Problem, QueueSettings, QueueSettingsInput, TicketAlreadyUsedProblem } from '@ticketing/shared';
+import { z } from 'zod';
 import { jsonBody, jsonResponse, problems, sessionAuth, type OpenApiPaths } from '../openapi.helpers.js';
 
 /** OpenAPI paths of the admin operations other than venue/event editing (written from API.md; the admin module may take them over). */
@@ -41,7 +42,14 @@ export const adminPaths: OpenApiPaths = {
       summary: 'Check a ticket in by its scanned code.',
       security: sessionAuth,
       requestBody: jsonBody(CheckinInput),
-      responses: { '200': jsonResponse(CheckinResult, 'Checked in.'), ...problems(400, 401, 403, 404, 409) },
+      responses: {
+        '200': jsonResponse(CheckinResult, 'Checked in.'),
+        ...problems(400, 401, 403, 404),
+        '409': {
+          description: '`ticket_already_used` (a `TicketAlreadyUsedProblem`: also when it was checked in and which seat) or `ticket_void`.',
+          content: { 'application/problem+json': { schema: z.union([TicketAlreadyUsedProblem, Problem]) } },
+        },
+      },
     },
   },
 };
