@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CheckoutInput, EventInput, EventListQuery, HoldInput, IdempotencyKey, RegisterInput, VenueInput } from '../src/index.js';
+import { CheckoutInput, EventInput, EventListQuery, HoldInput, IdempotencyKey, RegisterInput, VenueInput, isIanaTimeZone } from '../src/index.js';
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
@@ -51,6 +51,20 @@ describe('shared schemas', () => {
     expect(r.success).toBe(false);
     const messages = r.success ? [] : r.error.issues.map((i) => i.message);
     expect(messages).toEqual(expect.arrayContaining(['section names must be unique', 'row labels must be unique in a section', 'seat numbers must be unique in a row']));
+  });
+
+  it('when a venue names its time zone, then a real IANA zone parses and anything else is refused on timezone', () => {
+    const venue = (timezone?: string) => ({ name: 'V', city: 'C', timezone, sections: [{ name: 'S', priceTier: 1, priceCents: 100, rows: [{ label: 'A', seats: [{ number: 1, x: 0, y: 0 }] }] }] });
+    for (const tz of ['Europe/Lisbon', 'America/Argentina/Buenos_Aires', 'UTC', 'Etc/GMT+1', ' Europe/Dublin ']) expect(VenueInput.safeParse(venue(tz)).success, tz).toBe(true);
+    expect(VenueInput.parse(venue(' Europe/Dublin ')).timezone).toBe('Europe/Dublin');
+    expect(VenueInput.parse(venue()).timezone).toBeUndefined();
+    for (const tz of ['Mars/Olympus_Mons', 'Europe/Lisboa', '+01:00', '', 'Europe/../UTC']) {
+      const r = VenueInput.safeParse(venue(tz));
+      expect(r.success, tz).toBe(false);
+      expect(r.success ? [] : r.error.issues.map((i) => i.path.join('.')), tz).toEqual(['timezone']);
+    }
+    expect(isIanaTimeZone('Asia/Kolkata')).toBe(true);
+    expect(isIanaTimeZone('Nowhere')).toBe(false);
   });
 
   it('when list query strings arrive, then page and limit are coerced and bounded', () => {

@@ -12,6 +12,23 @@ export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code
 /** Integer amount of money in the currency's minor unit. */
 export const Cents = z.number().int().min(0);
 
+/**
+ * True when `timeZone` names an IANA time zone this runtime's Intl knows ('UTC' and links such as
+ * 'Asia/Calcutta' included). UTC offsets ('+01:00') are not zone names and are refused.
+ */
+export function isIanaTimeZone(timeZone: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(timeZone)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An IANA time-zone name, e.g. "Europe/Berlin". */
+export const IanaTimeZone = z.string().trim().max(64).refine(isIanaTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin');
+
 /** `:id`-style path parameter holder. */
 export const IdParams = z.object({ id: Uuid });
 export const EventIdParams = z.object({ eventId: Uuid });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cents, PageQuery, Uuid, pageOf } from './common.js';
+import { Cents, IanaTimeZone, PageQuery, Uuid, pageOf } from './common.js';
 
 const SeatNumber = z.string().trim().min(1).max(10);
 
@@ -30,7 +30,8 @@ export const VenueInput = z
     city: z.string().trim().min(1).max(80),
     address: z.string().trim().max(200).optional(),
     country: z.string().trim().max(80).optional(),
-    timezone: z.string().trim().max(64).optional(),
+    /** IANA zone; omitted: 'UTC' on create, unchanged on update. */
+    timezone: IanaTimeZone.optional(),
     sections: z.array(VenueSectionInput).min(1).max(100),
   })
   .strict()

@@ -81,12 +81,25 @@ describe('admin venues', () => {
     ['a negative price', { sections: [{ name: 'X', priceTier: 1, priceCents: -5, rows: [{ label: 'A', seats: [{ number: 1, x: 0, y: 0 }] }] }] }, 'body.sections.0.priceCents'],
     ['a missing city', { city: '' }, 'body.city'],
     ['an unknown field', { capacity: 10 }, 'body'],
+    ['a time zone that is no IANA zone', { timezone: 'Mars/Olympus_Mons' }, 'body.timezone'],
+    ['a misspelt time zone', { timezone: 'Europe/Lisboa' }, 'body.timezone'],
+    ['a UTC offset for a time zone', { timezone: '+01:00' }, 'body.timezone'],
   ])('when the venue has %s, then 400 validation_failed naming it and nothing is stored', async (_label, patch, path) => {
     const name = `Bad ${token()}`;
     const res = await admin.post('/api/v1/admin/venues').send(venueInput(token('C'), { name, ...patch }));
     expectProblem(res, 400, 'validation_failed');
     expect((res.body.errors as { path: string }[]).some((e) => e.path === path || (path === 'body' && e.path.startsWith('body')))).toBe(true);
     expect(await venueCount(name)).toBe(0);
+  });
+
+  it('when an admin replaces a venue with a time zone that is no IANA zone, then 400 validation_failed and the venue is unchanged', async () => {
+    const city = token('Tz');
+    const { body: created } = await admin.post('/api/v1/admin/venues').send(venueInput(city));
+    const res = await admin.put(`/api/v1/admin/venues/${created.id}`).send(venueInput(city, { name: 'Renamed', timezone: 'Europe/Atlantis' }));
+    expectProblem(res, 400, 'validation_failed');
+    expect((res.body.errors as { path: string }[]).map((e) => e.path)).toEqual(['body.timezone']);
+    const { rows } = await ctx.db.query('SELECT name, timezone FROM venues WHERE id = $1', [created.id]);
+    expect(rows[0]).toEqual({ name: `Hall ${city}`, timezone: 'Europe/Lisbon' });
   });
 
   it('when anonymous or a fan writes a venue, then 401 / 403 and nothing is stored', async () => {
