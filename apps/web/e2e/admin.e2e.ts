@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, ApiClient, FAN } from './helpers/api';
 import { DESKTOP, PHONE, launchBrowser, newContext, shot, signInUi, watchErrors } from './helpers/browser';
+import { isoToZonedInput } from '../src/features/admin/lib/datetime-local';
 
 let browser: Browser;
 let adminApi: ApiClient;
@@ -15,13 +16,20 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** A datetime-local value `offsetMs` from now, in the browser's time zone. */
-function localInput(page: Page, offsetMs: number): Promise<string> {
-  return page.evaluate((off) => {
-    const d = new Date(Date.now() + off);
-    const p = (n: number) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-  }, offsetMs);
+/**
+ * A datetime-local value `offsetMs` from now on the clock of `timeZone`: the admin event form reads
+ * its inputs on the chosen venue's clock, not the browser's (the form's own conversion is reused).
+ */
+function localInput(timeZone: string, offsetMs: number): string {
+  return isoToZonedInput(new Date(Date.now() + offsetMs).toISOString(), timeZone);
+}
+
+/** The IANA time zone of the seeded venue `name` in `city`. */
+async function venueTimeZone(name: string, city: string): Promise<string> {
+  const list = await adminApi.call<{ items: { name: string; timezone: string }[] }>('GET', `/venues?city=${encodeURIComponent(city)}&limit=100`);
+  const venue = list.items.find((v) => v.name === name);
+  if (!venue) throw new Error(`no venue ${name} in ${city}`);
+  return venue.timezone;
 }
 
 describe('admin area', () => {
@@ -54,8 +62,9 @@ describe('admin area', () => {
     await page.getByLabel('Category').selectOption('comedy');
     await page.getByLabel('Venue').selectOption({ label: 'The Vault Comedy Club, Dublin (120 seats)' });
     await page.getByLabel('Performer').fill('The E2E Players');
-    await page.getByLabel('Starts at').fill(await localInput(page, 14 * 86_400_000));
-    await page.getByLabel('On sale from').fill(await localInput(page, -3_600_000));
+    const zone = await venueTimeZone('The Vault Comedy Club', 'Dublin'); // Europe/Dublin
+    await page.getByLabel('Starts at').fill(localInput(zone, 14 * 86_400_000));
+    await page.getByLabel('On sale from').fill(localInput(zone, -3_600_000));
     await page.getByRole('button', { name: 'Create event' }).click();
     await page.waitForURL(/\/admin\/events\/[0-9a-f-]{36}$/);
     const eventId = page.url().split('/').pop()!;
