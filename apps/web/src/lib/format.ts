@@ -26,17 +26,12 @@ export function formatPriceRange(min: number, max: number, currency: string, loc
   return `${formatMoney(min, currency, locale)} – ${formatMoney(max, currency, locale)}`;
 }
 
+/** "Sat, 12 Dec 2026, 20:00": the parts every date-and-time shown in the app has. */
+const DATE_TIME: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' };
+
 /** An instant on the viewer's clock (not for event times: those use formatEventTime). */
 export function formatDateTime(iso: string, timeZone?: string, locale?: string): string {
-  return new Intl.DateTimeFormat(locale, {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone,
-  }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale, { ...DATE_TIME, timeZone }).format(new Date(iso));
 }
 
 /** "21 Nov 2026" in the given time zone (the viewer's by default). */
@@ -62,16 +57,7 @@ export function formatEventTime(iso: string, venueTimeZone: string | null | unde
   const viewer = knownTimeZone(o.viewerTimeZone) ?? viewerTimeZone();
   const timeZone = knownTimeZone(venueTimeZone) ?? viewer;
   const differs = offsetMinutes(date, timeZone) !== offsetMinutes(date, viewer);
-  return new Intl.DateTimeFormat(o.locale, {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone,
-    ...(differs ? { timeZoneName: 'short' as const } : {}),
-  }).format(date);
+  return new Intl.DateTimeFormat(o.locale, { ...DATE_TIME, timeZone, ...(differs ? { timeZoneName: 'short' as const } : {}) }).format(date);
 }
 
 /** "19:42:10" on the viewer's clock, with the date in front when it is not today there. */
