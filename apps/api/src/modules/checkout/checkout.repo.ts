@@ -58,8 +58,11 @@ export interface LockedHold {
 /** Lock the hold row (the expiry worker locks it too, with SKIP LOCKED). */
 export async function lockHold(tx: Queryable, holdId: string): Promise<LockedHold | null> {
   const { rows } = await tx.query(
-    named('co_lock_hold', `SELECT id, event_id, user_id, status, expires_at, expires_at <= now() AS expired FROM holds WHERE id = $1 FOR UPDATE`,
-    [holdId])
+    named(
+      'co_lock_hold',
+      `SELECT id, event_id, user_id, status, expires_at, expires_at <= now() AS expired FROM holds WHERE id = $1 FOR UPDATE`,
+      [holdId],
+    ),
   );
   const r = rows[0];
   return r ? { id: r.id, eventId: r.event_id, userId: r.user_id, status: r.status, expiresAt: r.expires_at, expired: r.expired } : null;
@@ -84,30 +87,39 @@ export async function reclaimOrder(tx: Queryable, orderId: string, staleSeconds:
 /** Push the hold and its seats' expiry to at least now + grace (payment in progress). */
 export async function extendHold(tx: Queryable, holdId: string, graceSeconds: number): Promise<void> {
   await tx.query(
-    named('co_extend_hold', `WITH h AS (
-       UPDATE holds SET expires_at = GREATEST(expires_at, now() + make_interval(secs => $2)) WHERE id = $1 RETURNING expires_at
-     )
-     UPDATE event_seats SET held_until = (SELECT expires_at FROM h), updated_at = now() WHERE hold_id = $1 AND status = 'held'`,
-    [holdId, graceSeconds])
+    named(
+      'co_extend_hold',
+      `WITH h AS (
+         UPDATE holds SET expires_at = GREATEST(expires_at, now() + make_interval(secs => $2)) WHERE id = $1 RETURNING expires_at
+       )
+       UPDATE event_seats SET held_until = (SELECT expires_at FROM h), updated_at = now() WHERE hold_id = $1 AND status = 'held'`,
+      [holdId, graceSeconds],
+    ),
   );
 }
 
 /** Put back the hold's original expiry (no free extension after a failed payment); only while still active. */
 export async function restoreHoldExpiry(tx: Queryable, holdId: string, originalExpiresAt: Date): Promise<void> {
   await tx.query(
-    named('co_restore_hold_expiry', `WITH h AS (
-       UPDATE holds SET expires_at = LEAST(expires_at, $2) WHERE id = $1 AND status = 'active' RETURNING expires_at
-     )
-     UPDATE event_seats SET held_until = (SELECT expires_at FROM h), updated_at = now()
-      WHERE hold_id = $1 AND status = 'held' AND EXISTS (SELECT 1 FROM h)`,
-    [holdId, originalExpiresAt])
+    named(
+      'co_restore_hold_expiry',
+      `WITH h AS (
+         UPDATE holds SET expires_at = LEAST(expires_at, $2) WHERE id = $1 AND status = 'active' RETURNING expires_at
+       )
+       UPDATE event_seats SET held_until = (SELECT expires_at FROM h), updated_at = now()
+        WHERE hold_id = $1 AND status = 'held' AND EXISTS (SELECT 1 FROM h)`,
+      [holdId, originalExpiresAt],
+    ),
   );
 }
 
 export async function failOrder(tx: Queryable, orderId: string, failureCode: string, paymentId: string | null = null): Promise<void> {
   await tx.query(
-    named('co_fail_order', `UPDATE orders SET status = 'failed', failure_code = $2, payment_id = COALESCE($3, payment_id), updated_at = now() WHERE id = $1 AND status = 'pending'`,
-    [orderId, failureCode, paymentId])
+    named(
+      'co_fail_order',
+      `UPDATE orders SET status = 'failed', failure_code = $2, payment_id = COALESCE($3, payment_id), updated_at = now() WHERE id = $1 AND status = 'pending'`,
+      [orderId, failureCode, paymentId],
+    ),
   );
 }
 
@@ -117,14 +129,16 @@ export async function upsertPayment(
   p: { orderId: string; provider: string; providerRef: string | null; amountCents: number; currency: string; status: 'succeeded' | 'declined' | 'failed' | 'refunded'; last4: string | null },
 ): Promise<void> {
   await tx.query(
-    named('co_upsert_payment', `INSERT INTO payments (order_id, provider, provider_ref, amount_cents, currency, status, card_last4)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (order_id) DO UPDATE SET provider_ref = COALESCE(EXCLUDED.provider_ref, payments.provider_ref), amount_cents = EXCLUDED.amount_cents,
-       status = EXCLUDED.status, card_last4 = EXCLUDED.card_last4, updated_at = now()`,
-    [p.orderId, p.provider, p.providerRef, p.amountCents, p.currency, p.status, p.last4])
+    named(
+      'co_upsert_payment',
+      `INSERT INTO payments (order_id, provider, provider_ref, amount_cents, currency, status, card_last4)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (order_id) DO UPDATE SET provider_ref = COALESCE(EXCLUDED.provider_ref, payments.provider_ref), amount_cents = EXCLUDED.amount_cents,
+         status = EXCLUDED.status, card_last4 = EXCLUDED.card_last4, updated_at = now()`,
+      [p.orderId, p.provider, p.providerRef, p.amountCents, p.currency, p.status, p.last4],
+    ),
   );
 }
-
 
 /**
  * Reconciler claim: a pending order untouched for `staleSeconds` (its process died mid-checkout)
@@ -204,14 +218,17 @@ export async function reserveFacts(
   o: { holdId: string; eventId: string; userId: string; key: string; exceptOrderId: string | null },
 ): Promise<{ seatCount: number; totalCents: number; currency: string | null; cancelled: boolean; keyTaken: boolean; liveOrder: boolean }> {
   const { rows } = await tx.query(
-    named('co_reserve_facts', `SELECT (SELECT count(*) FROM event_seats s WHERE s.hold_id = $1 AND s.status = 'held')::int AS seat_count,
-            (SELECT COALESCE(sum(sec.price_cents), 0) FROM event_seats s JOIN event_sections sec ON sec.id = s.section_id
-              WHERE s.hold_id = $1 AND s.status = 'held')::int AS total_cents,
-            e.currency, e.cancelled_at IS NOT NULL AS cancelled,
-            EXISTS (SELECT 1 FROM orders WHERE user_id = $3 AND idempotency_key = $4) AS key_taken,
-            EXISTS (SELECT 1 FROM orders WHERE hold_id = $1 AND status <> 'failed' AND id IS DISTINCT FROM $5) AS live_order
-       FROM (SELECT 1) one LEFT JOIN events e ON e.id = $2`,
-    [o.holdId, o.eventId, o.userId, o.key, o.exceptOrderId])
+    named(
+      'co_reserve_facts',
+      `SELECT (SELECT count(*) FROM event_seats s WHERE s.hold_id = $1 AND s.status = 'held')::int AS seat_count,
+              (SELECT COALESCE(sum(sec.price_cents), 0) FROM event_seats s JOIN event_sections sec ON sec.id = s.section_id
+                WHERE s.hold_id = $1 AND s.status = 'held')::int AS total_cents,
+              e.currency, e.cancelled_at IS NOT NULL AS cancelled,
+              EXISTS (SELECT 1 FROM orders WHERE user_id = $3 AND idempotency_key = $4) AS key_taken,
+              EXISTS (SELECT 1 FROM orders WHERE hold_id = $1 AND status <> 'failed' AND id IS DISTINCT FROM $5) AS live_order
+         FROM (SELECT 1) one LEFT JOIN events e ON e.id = $2`,
+      [o.holdId, o.eventId, o.userId, o.key, o.exceptOrderId],
+    ),
   );
   const r = rows[0];
   return { seatCount: r.seat_count, totalCents: r.total_cents, currency: r.currency, cancelled: r.cancelled ?? true, keyTaken: r.key_taken, liveOrder: r.live_order };
@@ -324,11 +341,14 @@ export interface SoldSeat {
 /** Sell the hold's held seats to the order, returning them with section, row, number and price. */
 export async function sellHeldSeatsDetailed(tx: Queryable, holdId: string, orderId: string): Promise<SoldSeat[]> {
   const { rows } = await tx.query(
-    named('co_sell_seats', `UPDATE event_seats s SET status = 'sold', order_id = $2, hold_id = NULL, held_until = NULL, updated_at = now()
-       FROM event_sections sec
-      WHERE s.hold_id = $1 AND s.status = 'held' AND sec.id = s.section_id
-      RETURNING s.id, s.seat_index, sec.price_cents, sec.name AS section, s.row_label, s.number`,
-    [holdId, orderId])
+    named(
+      'co_sell_seats',
+      `UPDATE event_seats s SET status = 'sold', order_id = $2, hold_id = NULL, held_until = NULL, updated_at = now()
+         FROM event_sections sec
+        WHERE s.hold_id = $1 AND s.status = 'held' AND sec.id = s.section_id
+        RETURNING s.id, s.seat_index, sec.price_cents, sec.name AS section, s.row_label, s.number`,
+      [holdId, orderId],
+    ),
   );
   return rows
     .map((r) => ({ id: r.id, index: r.seat_index, priceCents: r.price_cents, section: r.section, row: r.row_label, number: r.number }))
