@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { startStack } from '../scripts/stack.mjs';
+import { cpuMsOfPids, cpuMsOfProcessesNamed } from './lib/proc-cpu.mjs';
 
 const require = createRequire(new URL('../apps/api/package.json', import.meta.url));
 const pg = require('pg');
@@ -141,31 +142,6 @@ async function serverSideLatency(bases) {
     out[key] = { n: total, p50: q(0.5), p95: q(0.95), p99: q(0.99) };
   }
   return out;
-}
-
-/** CPU time (user + system, ms) used so far by all API instances of the stack, from /proc (Linux). */
-async function apiCpuMs(stack) {
-  const { readFile } = await import('node:fs/promises');
-  let ms = 0;
-  for (const i of stack.instances) {
-    const stat = (await readFile(`/proc/${i.pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-    ms += ((Number(stat[11]) + Number(stat[12])) * 1000) / 100; // utime + stime, USER_HZ = 100
-  }
-  return ms;
-}
-
-/** CPU time (ms) of every process on this machine whose name is `name` (all PostgreSQL backends, say); 0 where /proc is missing. */
-async function processCpuMs(name) {
-  const { readFile, readdir } = await import('node:fs/promises');
-  let ms = 0;
-  for (const pid of await readdir('/proc').catch(() => [])) {
-    if (!/^\d+$/.test(pid)) continue;
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-    if (!stat || stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== name) continue;
-    const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    ms += ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-  }
-  return ms;
 }
 
 /** A 1,000-seat event: rows of 50; the first HOT seats (indexes 0..HOT-1) are the front rows. */
@@ -311,7 +287,7 @@ async function main() {
     let doubleSubmits = 0;
     const keyOrders = new Map();
 
-    const cpu0 = { api: await apiCpuMs(stack), pg: await processCpuMs('postgres'), redis: await processCpuMs('redis-server'), client: process.cpuUsage() };
+    const cpu0 = { api: await cpuMsOfPids(stack.instances.map((i) => i.pid)), pg: await cpuMsOfProcessesNamed('postgres'), redis: await cpuMsOfProcessesNamed('redis-server'), client: process.cpuUsage() };
     const t0 = now();
     await Promise.all(
       fans.map(async (fan) => {
@@ -382,9 +358,9 @@ async function main() {
     );
     const elapsedS = (now() - t0) / 1000;
     const cpu = {
-      apiMs: +((await apiCpuMs(stack)) - cpu0.api).toFixed(0),
-      postgresMs: +((await processCpuMs('postgres')) - cpu0.pg).toFixed(0),
-      redisMs: +((await processCpuMs('redis-server')) - cpu0.redis).toFixed(0),
+      apiMs: +((await cpuMsOfPids(stack.instances.map((i) => i.pid))) - cpu0.api).toFixed(0),
+      postgresMs: +((await cpuMsOfProcessesNamed('postgres')) - cpu0.pg).toFixed(0),
+      redisMs: +((await cpuMsOfProcessesNamed('redis-server')) - cpu0.redis).toFixed(0),
       clientMs: +((({ user, system }) => (user + system) / 1000)(process.cpuUsage(cpu0.client))).toFixed(0),
     };
     const serverMs = await serverSideLatency(bases);

@@ -13,6 +13,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
+import { cpuMsOfPids, cpuMsOfProcessesNamed } from './lib/proc-cpu.mjs';
 
 const require = createRequire(new URL('../apps/api/package.json', import.meta.url));
 const pg = require('pg');
@@ -31,28 +32,11 @@ const API_PID = process.env.API_PID ? Number(process.env.API_PID) : null;
 
 /** CPU time (user + system, ms) used so far by the API process, or null. */
 async function apiCpuMs() {
-  if (!API_PID) return null;
-  const { readFile } = await import('node:fs/promises');
-  const stat = (await readFile(`/proc/${API_PID}/stat`, 'utf8')).split(') ')[1].split(' ');
-  const ticks = Number(stat[11]) + Number(stat[12]); // utime, stime (fields 14, 15)
-  return (ticks * 1000) / 100; // USER_HZ = 100 on Linux
+  return API_PID ? cpuMsOfPids([API_PID]) : null;
 }
 
-/** CPU time (ms) of every PostgreSQL process on this machine (all backends), from /proc; null off Linux. */
-async function postgresCpuMs() {
-  const { readFile, readdir } = await import('node:fs/promises');
-  const pids = await readdir('/proc').catch(() => null);
-  if (!pids) return null;
-  let ms = 0;
-  for (const pid of pids) {
-    if (!/^\d+$/.test(pid)) continue;
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-    if (!stat || stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
-    const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    ms += ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-  }
-  return ms;
-}
+/** CPU time (ms) of every PostgreSQL process on this machine (all backends), or null off Linux. */
+const postgresCpuMs = () => cpuMsOfProcessesNamed('postgres');
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: AVAIL_CONNECTIONS + 5 });
 
