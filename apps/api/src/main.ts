@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { loadEnv } from './config/env.js';
-import { createPool } from './platform/db.js';
+import { createAppPools } from './platform/db.js';
 import { createRedis } from './platform/redis.js';
 import { createLogger } from './platform/logger.js';
 import { createMetrics } from './platform/metrics.js';
@@ -16,12 +16,8 @@ try {
 }
 
 const logger = createLogger(env.LOG_LEVEL, env.INSTANCE_ID);
-// Named statements (the hot paths) are planned once per connection: platform/db.ts.
-const db = createPool(env.DATABASE_URL, env.DATABASE_POOL_SIZE, { genericPlans: true });
-// Seat-hold writes on their own pool: planned once per connection, committed asynchronously
-// unless HOLD_COMMIT=sync (architecture.md, "Hold commits"). A hold statement takes ~0.4 ms, so
-// a quarter of the main pool's size is plenty (3 instances × 25 stay under PostgreSQL's 100).
-const holdsDb = createPool(env.DATABASE_URL, Math.max(2, Math.ceil(env.DATABASE_POOL_SIZE / 4)), { asyncCommit: env.HOLD_COMMIT === 'async', genericPlans: true });
+// The main pool and the seat-hold pool (platform/db.ts, architecture.md "Hold commits").
+const { db, holdsDb } = createAppPools(env, env.DATABASE_POOL_SIZE);
 const redis = createRedis(env.REDIS_URL, env.REDIS_KEY_PREFIX);
 const metrics = createMetrics(env.INSTANCE_ID);
 const deps = { env, db, holdsDb, redis, logger, metrics, readinessDetails: {} };

@@ -3,7 +3,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { inject } from 'vitest';
 import { loadEnv, type Env } from '../src/config/env.js';
-import { createPool } from '../src/platform/db.js';
+import { createAppPools } from '../src/platform/db.js';
 import { createRedis, redisReady, type Redis } from '../src/platform/redis.js';
 import { createLogger } from '../src/platform/logger.js';
 import { createMetrics } from '../src/platform/metrics.js';
@@ -77,12 +77,13 @@ export async function createTestContext(envOverrides: Record<string, string> = {
 
   const build = (overrides: Record<string, string>, db: pg.Pool | null): TestApp & { env: Env; db: pg.Pool; redis: Redis } => {
     const env = loadEnv({ ...baseEnv, ...envOverrides, ...overrides } as NodeJS.ProcessEnv);
-    const pool = db ?? createPool(env.DATABASE_URL, 10, { genericPlans: true });
-    // As main.ts: hold writes on their own pool (generic plans; asynchronous commit unless HOLD_COMMIT=sync).
-    const holdsDb = createPool(env.DATABASE_URL, 5, { asyncCommit: env.HOLD_COMMIT === 'async', genericPlans: true });
+    // The same two pools as main.ts; a sibling instance shares the first one's main pool (pg pools
+    // connect lazily, so its own unused one costs nothing) and has its own holds pool.
+    const pools = createAppPools(env, 10);
+    const pool = db ?? pools.db;
+    const holdsDb = pools.holdsDb;
     const redis = createRedis(env.REDIS_URL, env.REDIS_KEY_PREFIX);
-    if (!db) closers.push(() => pool.end());
-    closers.push(() => holdsDb.end());
+    closers.push(() => pools.db.end(), () => holdsDb.end());
     closers.push(() => redis.quit().catch(() => redis.disconnect()));
     const deps: AppDeps = { env, db: pool, holdsDb, redis, logger: createLogger(env.LOG_LEVEL, env.INSTANCE_ID), metrics: createMetrics(env.INSTANCE_ID), readinessDetails: {} };
     const app = createApp(deps);

@@ -13,6 +13,19 @@ export function named(name: string, text: string, values: unknown[]): { name: st
   return { name, text, values };
 }
 
+/**
+ * The app's two pools (main.ts and the tests build them here, the same way): `db` for everything,
+ * `holdsDb` for seat-hold writes — a quarter of the size (a hold statement takes ~0.4 ms; three
+ * instances × 25 stay under PostgreSQL's default 100 connections), asynchronous commit unless
+ * HOLD_COMMIT=sync (architecture.md, "Hold commits"). Both plan named statements once.
+ */
+export function createAppPools(env: { DATABASE_URL: string; HOLD_COMMIT: 'async' | 'sync' }, size: number): { db: pg.Pool; holdsDb: pg.Pool } {
+  return {
+    db: createPool(env.DATABASE_URL, size, { genericPlans: true }),
+    holdsDb: createPool(env.DATABASE_URL, Math.max(2, Math.ceil(size / 4)), { asyncCommit: env.HOLD_COMMIT === 'async', genericPlans: true }),
+  };
+}
+
 // int8 (count(*), sums) arrive as strings by default; our counts fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
