@@ -10,6 +10,8 @@
 // The availability load runs in AVAIL_THREADS worker threads (connections split between them) so the
 // client is not the bottleneck; it only counts bytes, it does not parse the bodies.
 import http from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
@@ -26,6 +28,9 @@ const AVAIL_CONNECTIONS = Number(process.env.AVAIL_CONNECTIONS ?? 50);
 const SEATS = Number(process.env.SEATS ?? 20000);
 const AVAIL_THREADS = Number(process.env.AVAIL_THREADS ?? 2);
 const CHECKOUT_ITERATIONS = Number(process.env.CHECKOUT_ITERATIONS ?? 200);
+// hold + release pairs before part (a) measures: V8 keeps optimising the request path for a few
+// thousand requests, so a short warm-up measures the JIT as much as the API
+const HOLD_WARMUP = Number(process.env.HOLD_WARMUP ?? 200);
 // Optional: the API's process id, to report its CPU time per request (a figure that does not depend on
 // how busy the rest of the machine is, unlike latency and req/s on a shared box).
 const API_PID = process.env.API_PID ? Number(process.env.API_PID) : null;
@@ -132,12 +137,15 @@ async function register() {
 async function benchHolds(eventId, seatIds, cookie) {
   const holdMs = [];
   const releaseMs = [];
-  const warmup = Math.min(200, HOLD_ITERATIONS);
+  const warmup = HOLD_WARMUP;
   let cpu0 = null;
   let pg0 = null;
+  // HOLD_TRACE=file: every measured pair as [epoch ms at start, hold ms, release ms] (to line up with API-side traces)
+  const trace = process.env.HOLD_TRACE ? [] : null;
   for (let i = 0; i < warmup + HOLD_ITERATIONS; i++) {
     if (i === warmup) [cpu0, pg0] = [await apiCpuMs(), await postgresCpuMs()];
     const seat = seatIds[(i * 7919) % seatIds.length];
+    const e0 = trace ? performance.timeOrigin + performance.now() : 0;
     const t0 = now();
     const h = await call('POST', `/api/v1/events/${eventId}/holds`, { cookie, body: { seatIds: [seat] } });
     const t1 = now();
@@ -147,12 +155,14 @@ async function benchHolds(eventId, seatIds, cookie) {
     const t2 = now();
     if (d.status !== 204) throw new Error(`release ${i}: ${d.status} ${d.text}`);
     if (i >= warmup) {
+      if (trace) trace.push([e0, t1 - t0, t2 - t1]);
       holdMs.push(t1 - t0);
       releaseMs.push(t2 - t1);
     }
   }
   const cpu1 = await apiCpuMs();
   const pg1 = await postgresCpuMs();
+  if (trace) writeFileSync(process.env.HOLD_TRACE, JSON.stringify(trace));
   return {
     hold: summary(holdMs),
     release: summary(releaseMs),
@@ -294,15 +304,18 @@ async function main() {
   const cookie = await register();
   console.error(`(a) hold + release × ${HOLD_ITERATIONS} (sequential, one user) …`);
   const holds = await benchHolds(eventId, seatIds, cookie);
-  console.error(`(b) GET availability, ${AVAIL_CONNECTIONS} connections × ${AVAIL_SECONDS}s …`);
-  const availability = await benchAvailability(eventId);
+  let availability;
+  if (AVAIL_SECONDS > 0) {
+    console.error(`(b) GET availability, ${AVAIL_CONNECTIONS} connections × ${AVAIL_SECONDS}s …`);
+    availability = await benchAvailability(eventId);
+  }
   let checkouts;
   if (CHECKOUT_ITERATIONS > 0) {
     console.error(`(c) hold + checkout × ${CHECKOUT_ITERATIONS} (sequential) …`);
     checkouts = await benchCheckouts(eventId, seatIds);
   }
   agent.destroy();
-  console.log(JSON.stringify({ api: API.origin, eventId, holdsMs: holds, availability, ...(checkouts ? { checkoutMs: checkouts } : {}) }, null, 2));
+  console.log(JSON.stringify({ api: API.origin, eventId, holdsMs: holds, ...(availability ? { availability } : {}), ...(checkouts ? { checkoutMs: checkouts } : {}) }, null, 2));
 }
 
 if (isMainThread) {
