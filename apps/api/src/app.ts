@@ -3,13 +3,13 @@ import helmet from 'helmet';
 import session from 'express-session';
 import RedisStore from 'connect-redis';
 import { randomUUID } from 'node:crypto';
-import { pinoHttp } from 'pino-http';
 import type pg from 'pg';
 import type { Redis } from 'ioredis';
 import type { Env } from './config/env.js';
 import type { Logger } from './platform/logger.js';
 import { requestContext } from './platform/logger.js';
 import { errorHandler, notFoundHandler } from './platform/http.js';
+import { accessLog } from './platform/access-log.js';
 import { metricsMiddleware, type Metrics } from './platform/metrics.js';
 import { csrfGuard } from './platform/security.js';
 import { healthRoutes } from './modules/health/health.routes.js';
@@ -117,18 +117,7 @@ export function createApp(deps: AppDeps): App {
     (req as { id?: string }).id = requestId;
     requestContext.run({ requestId }, next);
   });
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req) => (req as { id?: string }).id ?? randomUUID(),
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      serializers: {
-        req: (req) => ({ method: req.method, url: req.url }),
-        res: (res) => ({ statusCode: res.statusCode }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' || req.url === '/ready' },
-    }),
-  );
+  app.use(accessLog(logger, new Set(['/health', '/ready', '/metrics'])));
   app.use(metricsMiddleware(deps.metrics));
   app.use(healthRoutes(deps));
 

@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { errorHandler } from './http.js';
 import { createLogger } from './logger.js';
 import { routeLabel } from './metrics.js';
+import { accessLog } from './access-log.js';
+import { pino } from 'pino';
+import { Writable } from 'node:stream';
 
 describe('route labels for metrics', () => {
   it.each([
@@ -45,5 +48,43 @@ describe('error handler', () => {
     expect(res.headers['content-type']).toMatch(/problem\+json/);
     expect(res.body.code).toBe('internal_error');
     expect(JSON.stringify(res.body)).not.toMatch(/SELECT|secret/);
+  });
+});
+
+describe('access log', () => {
+  function appWithLog() {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
+        cb();
+      },
+    });
+    const app = express();
+    app.use((req, _res, next) => {
+      (req as { id?: string }).id = 'rid-1';
+      next();
+    });
+    app.use(accessLog(pino({ level: 'info' }, sink), new Set(['/health'])));
+    app.get('/ok', (_req, res) => void res.json({ ok: true }));
+    app.get('/missing', (_req, res) => void res.status(404).end());
+    app.get('/broken', (_req, res) => void res.status(503).end());
+    app.get('/health', (_req, res) => void res.end('ok'));
+    return { app, lines };
+  }
+
+  it('when requests complete, then one line each with request id, method, url, status and time, at the level of the status', async () => {
+    const { app, lines } = appWithLog();
+    await request(app).get('/ok?x=1');
+    await request(app).get('/missing');
+    await request(app).get('/broken');
+    await request(app).get('/health');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(lines.map((l) => [l.level, l.msg, l.requestId, (l.req as { url: string }).url, (l.res as { statusCode: number }).statusCode])).toEqual([
+      [30, 'request completed', 'rid-1', '/ok?x=1', 200],
+      [40, 'request completed', 'rid-1', '/missing', 404],
+      [50, 'request completed', 'rid-1', '/broken', 503],
+    ]);
+    for (const l of lines) expect(l.responseTime).toBeGreaterThanOrEqual(0);
   });
 });

@@ -9,8 +9,8 @@ import { layoutEtag } from './seatmap-cache.js';
  * The hot public reads — `GET /api/v1/events/:eventId/availability` and `/seatmap` — answered
  * BEFORE the general middleware stack (mounted first in app.ts). They need no session, body,
  * CSRF check or per-request access log, and on this machine that stack cost more CPU than the
- * read itself (express-session mints a random session id for every cookie-less request, pino-http
- * builds a child logger, AsyncLocalStorage, a dozen router layers).
+ * read itself (express-session mints a random session id for every cookie-less request, the access log,
+ * AsyncLocalStorage, a dozen router layers; pino-http, since replaced, built child loggers).
  *
  * What they still get: the request id (incoming `X-Request-Id` if sane, else a new one), the same
  * security headers (computed once from the app's own helmet instance), the app's per-IP API rate

@@ -14,7 +14,7 @@ const SESSION_COOKIE = 'tk.sid';
 /**
  * The waiting-room status poll `GET /api/v1/events/:eventId/queue` answered before the general
  * middleware stack (mounted first in app.ts, next to the inventory hot reads), so a poll costs
- * the status Lua script plus a little, not an express-session read from Redis, pino-http,
+ * the status Lua script plus a little, not an express-session read from Redis, the access log,
  * AsyncLocalStorage and the routers. Design: docs/architecture/waiting-room.md.
  *
  * Who is asking comes from the signed `tk.q` cookie (queue-cookie.ts) that the normal join/status
