@@ -127,6 +127,18 @@ async function createEvent(db) {
   }
 }
 
+/** Sequential `GET /health` (no session, no database): what this box gives the cheapest request, for comparing runs. */
+async function benchHealth(n = 1000) {
+  const ms = [];
+  for (let i = 0; i < 200 + n; i++) {
+    const t0 = now();
+    const r = await call('GET', '/health');
+    if (r.status !== 200) throw new Error(`health: ${r.status}`);
+    if (i >= 200) ms.push(now() - t0);
+  }
+  return summary(ms);
+}
+
 async function register() {
   const email = `bench.${Date.now().toString(36)}.${randomBytes(3).toString('hex')}@example.test`;
   const res = await call('POST', '/api/v1/auth/register', { body: { email, password: 'bench-password-42', name: 'Bench' } });
@@ -302,6 +314,9 @@ async function main() {
   const { eventId, seatIds } = await createEvent(db);
   await db.end();
   const cookie = await register();
+  // The box's own speed in the same run: the same client, the same socket, the cheapest route.
+  console.error('(0) GET /health × 1000 (sequential) …');
+  const health = await benchHealth();
   console.error(`(a) hold + release × ${HOLD_ITERATIONS} (sequential, one user) …`);
   const holds = await benchHolds(eventId, seatIds, cookie);
   let availability;
@@ -315,7 +330,7 @@ async function main() {
     checkouts = await benchCheckouts(eventId, seatIds);
   }
   agent.destroy();
-  console.log(JSON.stringify({ api: API.origin, eventId, holdsMs: holds, ...(availability ? { availability } : {}), ...(checkouts ? { checkoutMs: checkouts } : {}) }, null, 2));
+  console.log(JSON.stringify({ api: API.origin, eventId, healthMs: health, holdsMs: holds, ...(availability ? { availability } : {}), ...(checkouts ? { checkoutMs: checkouts } : {}) }, null, 2));
 }
 
 if (isMainThread) {
