@@ -27,7 +27,8 @@ export function SeatLegend({ sections, currency }: { sections: LayoutSection[]; 
       <ul className="flex flex-wrap gap-x-4 gap-y-1.5 text-slate-700" aria-label="Seat states">
         <li className="flex items-center gap-1.5">
           <svg width="14" height="14" aria-hidden="true">
-            <circle cx="7" cy="7" r="6" fill={tierColor(1)} />
+            {/* filled in its price colour (the top tier's here), as on the map */}
+            <circle cx="7" cy="7" r="6" fill={tierColor(sorted[0]?.[1].colorIndex ?? 0)} />
           </svg>
           Available
         </li>
