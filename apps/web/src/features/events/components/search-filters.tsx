@@ -32,9 +32,10 @@ export function SearchFilters({ value, onChange }: { value: EventSearchParams; o
   const fold = open ? '' : 'hidden md:block';
 
   return (
-    <form onSubmit={submit} className="grid grid-cols-2 gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 md:grid-cols-4 lg:grid-cols-8" aria-label="Filter events">
+    <form onSubmit={submit} className="grid grid-cols-2 gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 md:grid-cols-3 lg:grid-cols-6" aria-label="Filter events">
+      {/* Its own row on wide screens: six filters of ~200 px each fit "Date: soonest" and a full date. */}
       <Input
-        className="col-span-2"
+        className="col-span-2 md:col-span-3 lg:col-span-6"
         label="Search"
         type="search"
         placeholder="Artist, team, venue…"
@@ -78,7 +79,7 @@ export function SearchFilters({ value, onChange }: { value: EventSearchParams; o
             </option>
           ))}
       </Select>
-      <div className="col-span-2 flex items-end gap-2 md:col-span-4 lg:col-span-8">
+      <div className="col-span-2 flex items-end gap-2 md:col-span-3 lg:col-span-6">
         <Button type="submit">Search</Button>
         <Button variant="secondary" className="md:hidden" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
           {open ? 'Hide filters' : `Filters${activeCount ? ` (${activeCount})` : ''}`}
