@@ -29,8 +29,9 @@ const SEATS = Number(process.env.SEATS ?? 20000);
 const AVAIL_THREADS = Number(process.env.AVAIL_THREADS ?? 2);
 const CHECKOUT_ITERATIONS = Number(process.env.CHECKOUT_ITERATIONS ?? 200);
 // hold + release pairs before part (a) measures: V8 keeps optimising the request path for a few
-// thousand requests, so a short warm-up measures the JIT as much as the API
-const HOLD_WARMUP = Number(process.env.HOLD_WARMUP ?? 200);
+// thousand requests, so a short warm-up measures the JIT as much as the API (a server in a real
+// on-sale has been up for hours; bench/README.md, third pass)
+const HOLD_WARMUP = Number(process.env.HOLD_WARMUP ?? 2000);
 // Optional: the API's process id, to report its CPU time per request (a figure that does not depend on
 // how busy the rest of the machine is, unlike latency and req/s on a shared box).
 const API_PID = process.env.API_PID ? Number(process.env.API_PID) : null;
