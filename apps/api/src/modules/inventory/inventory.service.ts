@@ -50,6 +50,12 @@ const SALE_INFO_TTL_MS = 1_000;
  * re-picking is cheap; the spread widens as attempts fail (more contention → spread more).
  */
 const BEST_AVAILABLE_SPREAD = [8, 8, 16, 32, 64, 128] as const;
+/**
+ * Best available skips seats this process held this recently even where its snapshot copy
+ * still shows them available: a snapshot read that was answered just before a hold's update
+ * landed is stale for exactly those seats, and under load a picker kept walking into them.
+ */
+const RECENT_HOLD_MS = 2_000;
 
 /**
  * The seat inventory: seat map, availability snapshot, two-phase holds (Redis seat locks, then
@@ -70,6 +76,8 @@ export class InventoryService {
   private readonly pendingPicks = new Map<string, Map<number, number>>();
   /** Best-available requests in flight in this process, per event. */
   private readonly bestAvailableInFlight = new Map<string, number>();
+  /** Seats held through this process in the last RECENT_HOLD_MS, per event: seat index → when. */
+  private readonly recentHolds = new Map<string, Map<number, number>>();
 
   constructor(
     private readonly deps: AppDeps,
@@ -213,10 +221,14 @@ export class InventoryService {
       const st = snap.statuses;
       const pending = this.pendingPicks.get(event.id);
       const free = (i: number) => !taken.has(i) && (st[i] === 97 /* a */ || ownIdx.has(i));
+      const recent = this.recentlyHeld(event.id);
+      const settled = recent ? (i: number) => free(i) && (!recent.has(i) || ownIdx.has(i)) : free;
       const pick =
-        (pending && pickBestAvailable(layout.rows, (i) => free(i) && !pending.has(i), input, { spread })) ||
+        (pending && pickBestAvailable(layout.rows, (i) => settled(i) && !pending.has(i), input, { spread })) ||
         // everything left is being tried by someone else here: try anyway (one of them may fail)
-        pickBestAvailable(layout.rows, free, input, { spread });
+        pickBestAvailable(layout.rows, settled, input, { spread }) ||
+        // only seats held here a moment ago are left: one may have been released meanwhile elsewhere
+        (recent ? pickBestAvailable(layout.rows, free, input, { spread }) : null);
       if (!pick) throw new SeatsUnavailableError([], 'No available seats match that request.');
       const idx = pick.map((s) => s.index);
       this.markPending(event.id, idx, 1);
@@ -232,6 +244,29 @@ export class InventoryService {
       }
     }
     throw new SeatsUnavailableError([], 'Seats are selling fast; no matching seats could be held. Try again.');
+  }
+
+  /** Seat indices held through this process within RECENT_HOLD_MS (pruned as it goes), or null. */
+  private recentlyHeld(eventId: string): Map<number, number> | null {
+    const m = this.recentHolds.get(eventId);
+    if (!m) return null;
+    const cutoff = Date.now() - RECENT_HOLD_MS;
+    for (const [i, at] of m) if (at < cutoff) m.delete(i);
+    if (!m.size) {
+      this.recentHolds.delete(eventId);
+      return null;
+    }
+    return m;
+  }
+
+  private noteRecent(eventId: string, held: number[], freed: number[]): void {
+    let m = this.recentHolds.get(eventId);
+    if (!m && !held.length) return;
+    if (!m) this.recentHolds.set(eventId, (m = new Map()));
+    for (const i of freed) m.delete(i);
+    const now = Date.now();
+    for (const i of held) m.set(i, now);
+    if (!m.size) this.recentHolds.delete(eventId);
   }
 
   private markPending(eventId: string, idx: number[], delta: 1 | -1): void {
@@ -315,6 +350,7 @@ export class InventoryService {
     const changes: SeatChange[] = released.filter((s) => !newIdx.has(s.index)).map((s) => [s.index, 'a']);
     for (const s of row.seats) changes.push([s.index, 'h']);
     void this.snapshot.apply(event.id, changes);
+    this.noteRecent(event.id, [...newIdx], released.map((s) => s.index));
     if (replaced) {
       const kept = new Set(seatIds);
       void this.locks.release(
@@ -432,6 +468,7 @@ export class InventoryService {
     const { hold, seats } = result;
     // Fire and forget (as after a hold): the Redis commands are sent before we answer.
     void this.afterRelease(hold.eventId, hold.id, seats);
+    this.noteRecent(hold.eventId, [], seats.map((s) => s.index));
     this.metrics.seatsReleased.inc({ reason: 'released' }, seats.length);
     this.metrics.holdLifetime.observe({ ended: 'released' }, (Date.now() - hold.createdAt.getTime()) / 1000);
   }
