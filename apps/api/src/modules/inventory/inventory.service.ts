@@ -260,7 +260,7 @@ export class InventoryService {
   }
 
   private noteRecent(eventId: string, held: number[], freed: number[]): void {
-    let m = this.recentHolds.get(eventId);
+    let m = this.recentlyHeld(eventId); // prunes: the map keeps only the last RECENT_HOLD_MS
     if (!m && !held.length) return;
     if (!m) this.recentHolds.set(eventId, (m = new Map()));
     for (const i of freed) m.delete(i);
