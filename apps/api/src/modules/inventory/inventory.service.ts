@@ -250,8 +250,12 @@ export class InventoryService {
   private recentlyHeld(eventId: string): Map<number, number> | null {
     const m = this.recentHolds.get(eventId);
     if (!m) return null;
+    // Entries are kept in time order (noteRecent re-inserts), so only the expired head is visited.
     const cutoff = Date.now() - RECENT_HOLD_MS;
-    for (const [i, at] of m) if (at < cutoff) m.delete(i);
+    for (const [i, at] of m) {
+      if (at >= cutoff) break;
+      m.delete(i);
+    }
     if (!m.size) {
       this.recentHolds.delete(eventId);
       return null;
@@ -265,7 +269,10 @@ export class InventoryService {
     if (!m) this.recentHolds.set(eventId, (m = new Map()));
     for (const i of freed) m.delete(i);
     const now = Date.now();
-    for (const i of held) m.set(i, now);
+    for (const i of held) {
+      m.delete(i);
+      m.set(i, now);
+    }
     if (!m.size) this.recentHolds.delete(eventId);
   }
 
