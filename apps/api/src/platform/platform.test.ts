@@ -7,6 +7,7 @@ import { routeLabel } from './metrics.js';
 import { accessLog } from './access-log.js';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
+import http from 'node:http';
 
 describe('route labels for metrics', () => {
   it.each([
@@ -86,5 +87,26 @@ describe('access log', () => {
       [50, 'request completed', 'rid-1', '/broken', 503],
     ]);
     for (const l of lines) expect(l.responseTime).toBeGreaterThanOrEqual(0);
+  });
+
+  it('when the client goes away before the answer, then the line says aborted, at error', async () => {
+    const { app, lines } = appWithLog();
+    let release!: () => void;
+    const answered = new Promise<void>((r) => (release = r));
+    app.get('/slow', async (_req, res) => {
+      await answered;
+      res.json({ late: true });
+    });
+    const server = app.listen(0);
+    const port = (server.address() as { port: number }).port;
+    const req = http.get({ port, path: '/slow' });
+    req.on('error', () => {});
+    await new Promise((r) => setTimeout(r, 50));
+    req.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await new Promise((r) => setTimeout(r, 50));
+    server.close();
+    expect(lines.map((l) => [l.level, l.msg, (l.req as { url: string }).url])).toEqual([[50, 'request aborted', '/slow']]);
   });
 });
