@@ -21,22 +21,25 @@ export function workerList(_deps: AppDeps, _services: Services): Worker[] {
  */
 export function startWorkers(deps: AppDeps, services: Services, workers = workerList(deps, services)): () => Promise<void> {
   let stopped = false;
-  const timers: NodeJS.Timeout[] = [];
+  // One pending timer per worker, replaced at every tick (an array that every tick appended to
+  // kept every fired timer and its closure for the life of the process: ~170,000 a day).
+  const timers: (NodeJS.Timeout | undefined)[] = workers.map(() => undefined);
   const running = new Set<Promise<unknown>>();
-  for (const w of workers) {
+  workers.forEach((w, i) => {
     const tick = async () => {
+      timers[i] = undefined;
       if (stopped) return;
       const p = w.run().catch((err) => deps.logger.warn({ err, worker: w.name }, 'worker run failed'));
       running.add(p);
       await p;
       running.delete(p);
-      if (!stopped) timers.push(setTimeout(tick, w.intervalMs * (0.8 + Math.random() * 0.4)));
+      if (!stopped) timers[i] = setTimeout(tick, w.intervalMs * (0.8 + Math.random() * 0.4));
     };
-    timers.push(setTimeout(tick, Math.random() * w.intervalMs));
-  }
+    timers[i] = setTimeout(tick, Math.random() * w.intervalMs);
+  });
   return async () => {
     stopped = true;
-    timers.forEach(clearTimeout);
+    timers.forEach((t) => t && clearTimeout(t));
     await Promise.allSettled([...running]);
   };
 }

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { AppDeps, Services } from './app.js';
+import { startWorkers, type Worker } from './workers.js';
+
+const deps = { logger: { warn: () => {} } } as unknown as AppDeps;
+const services = {} as Services;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const activeTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+describe('startWorkers', () => {
+  it('when workers run, then each ticks repeatedly and never overlaps itself, and stop waits for a run in progress and ends the ticks', async () => {
+    const runs = { a: 0, b: 0 };
+    const inFlight = { a: 0, b: 0 };
+    let overlapped = false;
+    const slow = (name: 'a' | 'b'): Worker => ({
+      name,
+      intervalMs: 5,
+      run: async () => {
+        if (++inFlight[name] > 1) overlapped = true;
+        runs[name]++;
+        await sleep(name === 'a' ? 15 : 1);
+        inFlight[name]--;
+      },
+    });
+    const before = activeTimers();
+    const stop = startWorkers(deps, services, [slow('a'), slow('b')]);
+    await sleep(150);
+    await stop();
+    const inFlightAfterStop = inFlight.a + inFlight.b;
+    const afterStop = { ...runs };
+    await sleep(50);
+
+    expect(runs.a).toBeGreaterThanOrEqual(2);
+    expect(runs.b).toBeGreaterThanOrEqual(5);
+    expect(overlapped).toBe(false);
+    expect(runs).toEqual(afterStop);
+    expect(activeTimers()).toBeLessThanOrEqual(before);
+    expect(inFlightAfterStop).toBe(0);
+  });
+
+  it('when a run fails, then it is logged and the worker keeps ticking', async () => {
+    const warned: unknown[] = [];
+    let runs = 0;
+    const stop = startWorkers({ logger: { warn: (o: unknown) => warned.push(o) } } as unknown as AppDeps, services, [
+      { name: 'flaky', intervalMs: 5, run: async () => { runs++; throw new Error('boom'); } },
+    ]);
+    await sleep(60);
+    await stop();
+    expect(runs).toBeGreaterThanOrEqual(3);
+    expect(warned.length).toBe(runs);
+    expect(warned[0]).toMatchObject({ worker: 'flaky' });
+  });
+});
