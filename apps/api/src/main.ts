@@ -1,9 +1,9 @@
-import http from 'node:http';
 import { loadEnv } from './config/env.js';
 import { createAppPools } from './platform/db.js';
 import { createRedis } from './platform/redis.js';
 import { createLogger } from './platform/logger.js';
 import { createMetrics } from './platform/metrics.js';
+import { createHttpServer } from './platform/server.js';
 import { createApp } from './app.js';
 import { startWorkers } from './workers.js';
 
@@ -23,7 +23,8 @@ const metrics = createMetrics(env.INSTANCE_ID);
 const deps = { env, db, holdsDb, redis, logger, metrics, readinessDetails: {} };
 const { app, services } = createApp(deps);
 
-const server = http.createServer(app);
+// Built so Express never re-prototypes a request (platform/server.ts: young-GC pauses).
+const server = createHttpServer(app);
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
 const stopWorkers = env.WORKERS ? startWorkers(deps, services) : () => Promise.resolve();

@@ -5,6 +5,8 @@ import { errorHandler } from './http.js';
 import { createLogger } from './logger.js';
 import { routeLabel } from './metrics.js';
 import { accessLog } from './access-log.js';
+import { createHttpServer } from './server.js';
+import { vi } from 'vitest';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import http from 'node:http';
@@ -108,5 +110,59 @@ describe('access log', () => {
     await new Promise((r) => setTimeout(r, 50));
     server.close();
     expect(lines.map((l) => [l.level, l.msg, (l.req as { url: string }).url])).toEqual([[50, 'request aborted', '/slow']]);
+  });
+});
+
+describe('HTTP server (createHttpServer)', () => {
+  /** Serve `app` on `server`, make two keep-alive requests, and count prototype changes of the request and response objects. */
+  async function serve(app: express.Express, server: http.Server) {
+    const changes: string[] = [];
+    const real = Object.setPrototypeOf;
+    const spy = vi.spyOn(Object, 'setPrototypeOf').mockImplementation((o: object, proto: object | null) => {
+      if ((o instanceof http.IncomingMessage || o instanceof http.ServerResponse) && Object.getPrototypeOf(o) !== proto) changes.push(o.constructor.name);
+      return real(o, proto);
+    });
+    try {
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const answers = [];
+      for (const path of ['/who?x=1', '/who?x=2']) {
+        const res = await fetch(base + path, { headers: { 'x-probe': 'yes' } });
+        answers.push({ status: res.status, type: res.headers.get('content-type'), body: await res.json() });
+      }
+      return { changes, answers };
+    } finally {
+      spy.mockRestore();
+      await new Promise((r) => server.close(r));
+    }
+  }
+
+  function probeApp() {
+    const app = express();
+    app.set('answer', 42);
+    app.get('/who', (req, res) => {
+      res.status(201).json({ probe: req.get('x-probe'), x: req.query.x, answer: req.app.get('answer'), isApp: Object.getPrototypeOf(req) === app.request });
+    });
+    return app;
+  }
+
+  it('when Express handles a request, then it never has to change the prototype of the request or response, and its methods work as before', async () => {
+    const app = probeApp();
+    const { changes, answers } = await serve(app, createHttpServer(app, { keepAlive: true }));
+    expect(changes).toEqual([]);
+    expect(answers).toEqual([
+      { status: 201, type: 'application/json; charset=utf-8', body: { probe: 'yes', x: '1', answer: 42, isApp: true } },
+      { status: 201, type: 'application/json; charset=utf-8', body: { probe: 'yes', x: '2', answer: 42, isApp: true } },
+    ]);
+  });
+
+  it('when the same app is served by a plain http server, then Express changes both prototypes per request (what createHttpServer avoids)', async () => {
+    const app = probeApp();
+    const { changes, answers } = await serve(app, http.createServer(app));
+    expect(changes).toEqual(['IncomingMessage', 'ServerResponse', 'IncomingMessage', 'ServerResponse']);
+    expect(answers.map((a) => a.body)).toEqual([
+      { probe: 'yes', x: '1', answer: 42, isApp: true },
+      { probe: 'yes', x: '2', answer: 42, isApp: true },
+    ]);
   });
 });

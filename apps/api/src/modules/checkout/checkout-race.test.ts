@@ -6,6 +6,8 @@ import { createTestContext, uniqueEmail, TEST_PASSWORD, type TestApp, type TestC
 import { createTestEvent } from '../../../test/factories.js';
 import { TEST_CARDS } from '../payments/simulated-provider.js';
 import { testCard } from './test-purchase.js';
+import { createHttpServer } from '../../platform/server.js';
+import type { Express } from 'express';
 
 /**
  * The race run: 500 sessions on a 300-seat event, through real listening servers (two "instances"
@@ -21,9 +23,10 @@ let shortHolds: TestApp;
 const servers: http.Server[] = [];
 const bases: string[] = [];
 
-function listen(app: http.RequestListener): Promise<string> {
+// Served the way main.ts serves the app (platform/server.ts), over real sockets.
+function listen(app: Express): Promise<string> {
   return new Promise((resolve) => {
-    const server = http.createServer({ keepAlive: true }, app);
+    const server = createHttpServer(app, { keepAlive: true });
     servers.push(server);
     server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
   });
@@ -33,7 +36,7 @@ beforeAll(async () => {
   ctx = await createTestContext({ SIMULATED_PAYMENT_LATENCY_MS: '5', DATABASE_POOL_SIZE: '20' });
   // A second instance whose holds last 2 s: the sessions that "let the hold expire" hold through it.
   shortHolds = ctx.sibling({ HOLD_TTL_SECONDS: '2', SIMULATED_PAYMENT_LATENCY_MS: '5' });
-  bases.push(await listen(ctx.app as unknown as http.RequestListener), await listen(shortHolds.app as unknown as http.RequestListener));
+  bases.push(await listen(ctx.app), await listen(shortHolds.app));
 });
 afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
