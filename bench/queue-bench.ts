@@ -16,10 +16,13 @@
  * Environment: QUEUE_BENCH_N (100000), QUEUE_BENCH_HTTP_SESSIONS (2000), QUEUE_BENCH_POLL_RATE
  * (2000/s), QUEUE_BENCH_POLL_SECONDS (20), QUEUE_BENCH_DRAIN_RATE (120000/min),
  * QUEUE_BENCH_SESSION_ONLY=1 (poll with the session cookie only: the full Express path),
+ * QUEUE_BENCH_NODE_FLAGS (node flags for the API), QUEUE_BENCH_API_STDOUT (a file for the API's stdout),
+ * QUEUE_BENCH_TRACE (a file for every measured poll: [sent at, ms]),
  * BENCH_DATABASE_ADMIN_URL, BENCH_REDIS_URL.
  */
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { openSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -134,7 +137,10 @@ async function main() {
   const qb = new QueueService(depsB);
 
   const nodeFlags = (process.env.QUEUE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const api = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'src/main.ts'], { cwd: apiDir, env: { ...process.env, ...apiEnv }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // QUEUE_BENCH_API_STDOUT=file keeps the API's stdout (e.g. with --trace-gc-nvp in QUEUE_BENCH_NODE_FLAGS).
+  const stdout = process.env.QUEUE_BENCH_API_STDOUT ? openSync(process.env.QUEUE_BENCH_API_STDOUT, 'w') : 'ignore';
+  const apiSpawnedAt = performance.now();
+  const api = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'src/main.ts'], { cwd: apiDir, env: { ...process.env, ...apiEnv }, stdio: ['ignore', stdout, 'inherit'] });
   const cleanup = async () => {
     api.kill('SIGTERM');
     let cursor = '0';
@@ -259,6 +265,8 @@ async function main() {
     let inflight = 0;
     let maxInflight = 0;
     let saturated = false;
+    // QUEUE_BENCH_TRACE=file writes every measured poll as [sent at (this process's performance.now()), ms].
+    const trace: [number, number][] | null = process.env.QUEUE_BENCH_TRACE ? [] : null;
     const pollStart = performance.now();
     const warmupEnd = pollStart + 2000;
     let measuredDone = 0;
@@ -283,14 +291,16 @@ async function main() {
             (r) => {
               inflight--;
               if (r.status !== 200 || !r.body.includes('"queued"')) errors++;
-              if (s >= warmupEnd) { lat.push(performance.now() - s); measuredDone++; }
+              if (s >= warmupEnd) { lat.push(performance.now() - s); measuredDone++; trace?.push([Math.round(s), Math.round((performance.now() - s) * 1000) / 1000]); }
             },
             () => { inflight--; errors++; },
           );
         }
       }, 2);
     });
-    const pollWindow = (performance.now() - warmupEnd) / 1000;
+    const pollEnd = performance.now();
+    if (trace) await writeFile(process.env.QUEUE_BENCH_TRACE!, JSON.stringify(trace));
+    const pollWindow = (pollEnd - warmupEnd) / 1000;
     lat.sort((a, b) => a - b);
 
     // 5. Drain at DRAIN_RATE with two admission loops (two instances).
@@ -337,6 +347,9 @@ async function main() {
       statusPolls: {
         targetPerSecond: POLL_RATE,
         measuredSeconds: ms(pollWindow),
+        // The measured window in this process's performance.now() and in the API's (since its spawn),
+        // to line up with a --trace-gc log of either (V8 stamps its lines with ms since process start).
+        windowMs: { bench: [Math.round(warmupEnd), Math.round(pollEnd)], api: [Math.round(warmupEnd - apiSpawnedAt), Math.round(pollEnd - apiSpawnedAt)] },
         completed: measuredDone,
         achievedPerSecond: Math.round(measuredDone / pollWindow),
         errors,
