@@ -140,7 +140,8 @@ async function main() {
   // QUEUE_BENCH_API_STDOUT=file keeps the API's stdout (e.g. with --trace-gc-nvp in QUEUE_BENCH_NODE_FLAGS).
   const stdout = process.env.QUEUE_BENCH_API_STDOUT ? openSync(process.env.QUEUE_BENCH_API_STDOUT, 'w') : 'ignore';
   const apiSpawnedAt = performance.now();
-  const api = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'src/main.ts'], { cwd: apiDir, env: { ...process.env, ...apiEnv }, stdio: ['ignore', stdout, 'inherit'] });
+  // The same node flags as scripts/stack.mjs gives every instance (API_NODE_FLAGS).
+  const api = spawn(process.execPath, ['--no-allocation-site-pretenuring', ...nodeFlags, '--import', 'tsx', 'src/main.ts'], { cwd: apiDir, env: { ...process.env, ...apiEnv }, stdio: ['ignore', stdout, 'inherit'] });
   const cleanup = async () => {
     api.kill('SIGTERM');
     let cursor = '0';

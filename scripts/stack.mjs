@@ -17,6 +17,17 @@ const API_DIR = path.join(ROOT, 'apps/api');
 /** Paths the front door sends to the API; everything else is the single-page app. */
 export const API_PATH = /^\/(api(\/|$)|health$|ready$|metrics$)/;
 
+/**
+ * Node flags every API instance runs with. The same list is `API_NODE_FLAGS` in
+ * apps/api/src/platform/server.ts (main.ts warns when one is missing), the Dockerfile's CMD, apps/api's
+ * `start` script and bench/queue-bench.ts; platform.test.ts checks they agree.
+ * `--no-allocation-site-pretenuring`: on the waiting-room status poll, V8 had switched an
+ * allocation site to pretenuring (old-generation allocation) after seeing it survive early on, and
+ * from then on every scavenge promoted ~0.4 MB, mostly the Redis client's per-command objects,
+ * with a full GC every ~4 s; without pretenuring it promotes nothing (bench/README.md, fifth pass).
+ */
+export const API_NODE_FLAGS = ['--no-allocation-site-pretenuring'];
+
 /** A free TCP port on 127.0.0.1 (the OS picks it). */
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -335,7 +346,7 @@ export async function startStack({
     for (let i = 0; i < instances; i++) {
       const id = `api-${i + 1}`;
       const logFile = logDir ? path.join(logDir, `${id}.log`) : null;
-      const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+      const child = spawn(process.execPath, [...API_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
         cwd: API_DIR,
         env: { ...baseEnv, PORT: String(ports[i]), INSTANCE_ID: id },
         stdio: ['ignore', logFile || output === 'ignore' ? 'pipe' : 'inherit', logFile || output === 'ignore' ? 'pipe' : 'inherit'],

@@ -3,7 +3,7 @@ import { createAppPools } from './platform/db.js';
 import { createRedis } from './platform/redis.js';
 import { createLogger } from './platform/logger.js';
 import { createMetrics } from './platform/metrics.js';
-import { createHttpServer } from './platform/server.js';
+import { createHttpServer, missingNodeFlags } from './platform/server.js';
 import { createApp } from './app.js';
 import { startWorkers } from './workers.js';
 
@@ -16,6 +16,8 @@ try {
 }
 
 const logger = createLogger(env.LOG_LEVEL, env.INSTANCE_ID);
+const missing = missingNodeFlags();
+if (missing.length) logger.warn({ missing }, 'started without the recommended node flags (platform/server.ts API_NODE_FLAGS): longer GC pauses under load');
 // The main pool and the seat-hold pool (platform/db.ts, architecture.md "Hold commits").
 const { db, holdsDb } = createAppPools(env, env.DATABASE_POOL_SIZE);
 const redis = createRedis(env.REDIS_URL, env.REDIS_KEY_PREFIX);

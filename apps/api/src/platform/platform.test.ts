@@ -5,7 +5,9 @@ import { errorHandler } from './http.js';
 import { createLogger } from './logger.js';
 import { routeLabel } from './metrics.js';
 import { accessLog } from './access-log.js';
-import { createHttpServer } from './server.js';
+import { API_NODE_FLAGS, createHttpServer, missingNodeFlags } from './server.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
@@ -164,5 +166,30 @@ describe('HTTP server (createHttpServer)', () => {
       { probe: 'yes', x: '1', answer: 42, isApp: true },
       { probe: 'yes', x: '2', answer: 42, isApp: true },
     ]);
+  });
+});
+
+describe('API node flags', () => {
+  const root = fileURLToPath(new URL('../../../../', import.meta.url));
+  const read = (p: string) => readFileSync(root + p, 'utf8');
+
+  it('when the API is started by the stack, the Dockerfile, its start script or the queue benchmark, then every one passes the same flags', async () => {
+    // @ts-expect-error: plain ESM script without types
+    const stack = (await import('../../../../scripts/stack.mjs')) as { API_NODE_FLAGS: string[] };
+    expect(API_NODE_FLAGS.length).toBeGreaterThan(0);
+    expect(stack.API_NODE_FLAGS).toEqual(API_NODE_FLAGS);
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(read('Dockerfile'))![1]!) as string[];
+    const start = (JSON.parse(read('apps/api/package.json')) as { scripts: Record<string, string> }).scripts.start!.split(' ');
+    const queueBench = read('bench/queue-bench.ts');
+    for (const f of API_NODE_FLAGS) {
+      expect(cmd.slice(0, cmd.indexOf('--import'))).toContain(f);
+      expect(start.slice(0, start.indexOf('--import'))).toContain(f);
+      expect(queueBench).toContain(`spawn(process.execPath, ['${f}'`);
+    }
+  });
+
+  it('when a flag is missing from the process arguments, then missingNodeFlags names it', () => {
+    expect(missingNodeFlags(['--import', 'tsx'])).toEqual([...API_NODE_FLAGS]);
+    expect(missingNodeFlags([...API_NODE_FLAGS, '--import', 'tsx'])).toEqual([]);
   });
 });

@@ -1,6 +1,22 @@
 import http from 'node:http';
 import type { Express } from 'express';
 
+/**
+ * Node flags the API is meant to run with (scripts/stack.mjs gives them to every instance; the
+ * Dockerfile and apps/api's `start` script too). `--no-allocation-site-pretenuring`: V8 switched an
+ * allocation site on the waiting-room status poll to pretenuring after it survived early on, and
+ * from then on every young-generation GC promoted ~0.4 MB (mostly the Redis client's per-command
+ * objects) and a full GC ran every ~4 s under 2,000 polls/s; without pretenuring nothing is promoted
+ * and no full GC runs (bench/README.md, fifth pass). A request/response server allocates almost
+ * nothing long-lived, so pretenuring gains it nothing.
+ */
+export const API_NODE_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];
+
+/** The API_NODE_FLAGS this process was started without (main.ts logs a warning for them). */
+export function missingNodeFlags(execArgv: readonly string[] = process.execArgv): string[] {
+  return API_NODE_FLAGS.filter((f) => !execArgv.includes(f));
+}
+
 type Classes = { IncomingMessage: typeof http.IncomingMessage; ServerResponse: typeof http.ServerResponse };
 const built = new WeakMap<Express, Classes>();
 
