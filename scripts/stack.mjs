@@ -20,7 +20,7 @@ export const API_PATH = /^\/(api(\/|$)|health$|ready$|metrics$)/;
 /**
  * Node flags every API instance runs with. The same list is `API_NODE_FLAGS` in
  * apps/api/src/platform/server.ts (main.ts warns when one is missing), the Dockerfile's CMD, apps/api's
- * `start` script and bench/queue-bench.ts; platform.test.ts checks they agree.
+ * `start` and `dev` scripts and bench/queue-bench.ts; platform.test.ts checks they agree.
  * `--no-allocation-site-pretenuring`: on the waiting-room status poll, V8 had switched an
  * allocation site to pretenuring (old-generation allocation) after seeing it survive early on, and
  * from then on every scavenge promoted ~0.4 MB, mostly the Redis client's per-command objects,

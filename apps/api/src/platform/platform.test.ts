@@ -173,17 +173,20 @@ describe('API node flags', () => {
   const root = fileURLToPath(new URL('../../../../', import.meta.url));
   const read = (p: string) => readFileSync(root + p, 'utf8');
 
-  it('when the API is started by the stack, the Dockerfile, its start script or the queue benchmark, then every one passes the same flags', async () => {
+  it('when the API is started by the stack, the Dockerfile, its start or dev script or the queue benchmark, then every one passes the same flags', async () => {
     // @ts-expect-error: plain ESM script without types
     const stack = (await import('../../../../scripts/stack.mjs')) as { API_NODE_FLAGS: string[] };
     expect(API_NODE_FLAGS.length).toBeGreaterThan(0);
     expect(stack.API_NODE_FLAGS).toEqual(API_NODE_FLAGS);
     const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(read('Dockerfile'))![1]!) as string[];
-    const start = (JSON.parse(read('apps/api/package.json')) as { scripts: Record<string, string> }).scripts.start!.split(' ');
+    const scripts = (JSON.parse(read('apps/api/package.json')) as { scripts: Record<string, string> }).scripts;
+    const start = scripts.start!.split(' ');
+    const dev = scripts.dev!.split(' ');
     const queueBench = read('bench/queue-bench.ts');
     for (const f of API_NODE_FLAGS) {
       expect(cmd.slice(0, cmd.indexOf('--import'))).toContain(f);
       expect(start.slice(0, start.indexOf('--import'))).toContain(f);
+      expect(dev.slice(0, dev.indexOf('src/main.ts'))).toContain(f);
       expect(queueBench).toContain(`spawn(process.execPath, ['${f}'`);
     }
   });

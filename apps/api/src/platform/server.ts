@@ -3,7 +3,7 @@ import type { Express } from 'express';
 
 /**
  * Node flags the API is meant to run with (scripts/stack.mjs gives them to every instance; the
- * Dockerfile and apps/api's `start` script too). `--no-allocation-site-pretenuring`: V8 switched an
+ * Dockerfile and apps/api's `start` and `dev` scripts too). `--no-allocation-site-pretenuring`: V8 switched an
  * allocation site on the waiting-room status poll to pretenuring after it survived early on, and
  * from then on every young-generation GC promoted ~0.4 MB (mostly the Redis client's per-command
  * objects) and a full GC ran every ~4 s under 2,000 polls/s; without pretenuring nothing is promoted
