@@ -292,7 +292,12 @@ async function main() {
             (r) => {
               inflight--;
               if (r.status !== 200 || !r.body.includes('"queued"')) errors++;
-              if (s >= warmupEnd) { lat.push(performance.now() - s); measuredDone++; trace?.push([Math.round(s), Math.round((performance.now() - s) * 1000) / 1000]); }
+              if (s >= warmupEnd) {
+                const ms = performance.now() - s;
+                lat.push(ms);
+                measuredDone++;
+                trace?.push([Math.round(s), Math.round(ms * 1000) / 1000]);
+              }
             },
             () => { inflight--; errors++; },
           );

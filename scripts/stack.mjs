@@ -18,13 +18,8 @@ const API_DIR = path.join(ROOT, 'apps/api');
 export const API_PATH = /^\/(api(\/|$)|health$|ready$|metrics$)/;
 
 /**
- * Node flags every API instance runs with. The same list is `API_NODE_FLAGS` in
- * apps/api/src/platform/server.ts (main.ts warns when one is missing), the Dockerfile's CMD, apps/api's
- * `start` and `dev` scripts and bench/queue-bench.ts; platform.test.ts checks they agree.
- * `--no-allocation-site-pretenuring`: on the waiting-room status poll, V8 had switched an
- * allocation site to pretenuring (old-generation allocation) after seeing it survive early on, and
- * from then on every scavenge promoted ~0.4 MB, mostly the Redis client's per-command objects,
- * with a full GC every ~4 s; without pretenuring it promotes nothing (bench/README.md, fifth pass).
+ * Node flags every API instance runs with: the same list as `API_NODE_FLAGS` in
+ * apps/api/src/platform/server.ts, which says why (platform.test.ts checks they agree).
  */
 export const API_NODE_FLAGS = ['--no-allocation-site-pretenuring'];
 
