@@ -5,9 +5,9 @@ import type { Logger } from './logger.js';
  * One access-log line per request, written when the response closes: request id, method, URL,
  * status and time, at info (2xx/3xx), warn (4xx) or error (5xx, or the client went away before
  * the answer was complete). Replaces pino-http, which builds two child loggers (`req.log`,
- * `res.log`) for every request that nothing here reads; those per-request objects were ~8 % of
- * what the hold path allocated and the largest share (a fifth) of what the young-generation GC
- * had to promote (bench/README.md, "Request-stack allocation"). Service code logs through the app
+ * `res.log`) for every request that nothing here reads: ~8 % of what the hold path allocated
+ * (bench/README.md, "Request-stack allocation"; what made request objects survive young-generation
+ * GCs was Express's per-request prototype change, see platform/server.ts). Service code logs through the app
  * logger, whose mixin adds the request id from AsyncLocalStorage (logger.ts).
  */
 export function accessLog(logger: Logger, ignore: ReadonlySet<string> = new Set()): RequestHandler {
