@@ -198,8 +198,8 @@ async function main() {
     const httpJoinSeconds = (performance.now() - t0) / 1000;
     const queueLength = await depsA.redis.zcard(queueKeys(eventId).queue);
 
-    // 4c. The queue's own cost without HTTP: QueueService.status (one Lua script) with 64 in flight for 5 s,
-    //     and Redis' own time per script call (INFO commandstats).
+    // 4c. The queue's own cost without HTTP: QueueService.status with 64 in flight for 5 s, and Redis'
+    //     own time (INFO commandstats) per script run and per poll (polls of one event-loop turn share a run).
     const evalshaUsec = async () => {
       const info = await depsA.redis.info('commandstats');
       const m = info.match(/cmdstat_evalsha:calls=(\d+),usec=(\d+)/);
@@ -347,6 +347,8 @@ async function main() {
         p50ms: ms(pct(svcLat, 50)),
         p99ms: ms(pct(svcLat, 99)),
         redisMicrosPerScript: after.calls > before.calls ? ms((after.usec - before.usec) / (after.calls - before.calls)) : null,
+        redisMicrosPerPoll: ms((after.usec - before.usec) / svcLat.length),
+        pollsPerScript: ms(svcLat.length / Math.max(1, after.calls - before.calls)),
       },
       closedLoop32: { perSecond: Math.round(capLat.length / 8), p50ms: ms(pct(capLat, 50)), p99ms: ms(pct(capLat, 99)), apiCpuMsPerPoll: ms(cpuPerPollMs), normalPathPolls: capFellThrough, sessionOnly: SESSION_ONLY },
       sequentialPoll: { p50ms: ms(pct(seqLat, 50)), p99ms: ms(pct(seqLat, 99)), healthP50ms: ms(pct(healthLat, 50)) },

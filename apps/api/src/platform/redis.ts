@@ -18,6 +18,8 @@ export function createRedis(url: string, keyPrefix: string, opts: { lazy?: boole
     // No auto-pipelining: measured (bench/README.md), it halved Redis's own CPU in a flash sale
     // but cost the API more than it saved — the waiting-room status path served 36k instead of
     // 56k polls/s — because every command then waits for setImmediate and goes through a Pipeline.
+    // The status poll batches itself instead: one script run answers all polls of an event made in
+    // the same event-loop turn (QueueStore.status).
   });
   // Connection errors are reported by /ready and by the callers that fail; do not crash.
   redis.on('error', () => {});

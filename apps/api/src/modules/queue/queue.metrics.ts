@@ -10,6 +10,7 @@ export function queueMetrics(m: Metrics) {
     admissions: counter(r, 'queue_admissions_total', 'Waiting-room admissions made by this instance\'s worker', ['event_id']),
     passedOver: counter(r, 'queue_passed_over_total', 'Queue entries dropped because they stopped polling for longer than the grace period', ['event_id']),
     waitSeconds: histogram(r, 'queue_wait_seconds', 'Time from joining the queue to admission', [], [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200]),
+    statusBatch: histogram(r, 'queue_status_batch_size', 'Status polls answered by one Redis script run (polls of an event in the same event-loop turn share one)', [], [1, 2, 4, 8, 16, 32, 64, 128]),
   };
 }
 export type QueueMetrics = ReturnType<typeof queueMetrics>;

@@ -117,20 +117,39 @@ return {'queued', redis.call('ZRANK', KEYS[1], m), redis.call('ZCARD', KEYS[1]),
         redis.call('HGET', KEYS[7], 'measuredRate') or '', redis.call('HGET', KEYS[8], 'rate') or '', now, passed}
 `;
 
+/** Most callers answered by one run of STATUS_LUA (queue.store.ts splits larger batches). */
+export const STATUS_BATCH_MAX = 128;
+
 /**
- * Status (the cheap poll). KEYS: queue, seen, admitted, joined, seq (unused), gone, stats, settings.
- * ARGV: sessionId, userId or '', unused, unused, grace ms. Refreshes the entry's last-seen time.
+ * Status (the cheap poll) of one or more callers of one event. Polls of the same event that
+ * arrive in the same event-loop turn share one run (queue.store.ts), so under load a poll costs
+ * Redis a fraction of a script call and the API a fraction of a command.
+ * KEYS: queue, seen, admitted, joined, seq (unused), gone, stats, settings.
+ * ARGV: grace ms, then sessionId and userId or '' of each caller.
+ * Returns the callers' replies one after another, 8 fields each. Refreshes each queued
+ * entry's last-seen time.
  */
-export const STATUS_LUA = `${NOW}${MEMBERS}
-local grace = tonumber(ARGV[5])
+export const STATUS_LUA = `${NOW}
+local grace = tonumber(ARGV[1])
+local function status(members)
 ${STATUS_BODY}
-local qlen = redis.call('ZCARD', KEYS[1])
-for _, m in ipairs(members) do
-  if redis.call('ZSCORE', KEYS[6], m) or redis.call('ZSCORE', KEYS[3], m) then
-    return {'expired', -1, qlen, '', '', '', now, passed}
+  local qlen = redis.call('ZCARD', KEYS[1])
+  for _, m in ipairs(members) do
+    if redis.call('ZSCORE', KEYS[6], m) or redis.call('ZSCORE', KEYS[3], m) then
+      return {'expired', -1, qlen, '', '', '', now, passed}
+    end
   end
+  return {'not_in_queue', -1, qlen, '', '', '', now, passed}
 end
-return {'not_in_queue', -1, qlen, '', '', '', now, passed}
+local out = {}
+for i = 2, #ARGV - 1, 2 do
+  local members = {}
+  if ARGV[i + 1] ~= '' then members[1] = 'u:' .. ARGV[i + 1] end
+  members[#members + 1] = 's:' .. ARGV[i]
+  local r = status(members)
+  for j = 1, 8 do out[#out + 1] = r[j] end
+end
+return out
 `;
 
 /**

@@ -76,9 +76,9 @@ export class QueueService {
   readonly cookie: QueueCookie;
 
   constructor(private readonly deps: AppDeps) {
-    this.store = new QueueStore(deps.redis);
-    this.cookie = new QueueCookie(deps.env);
     this.metrics = queueMetrics(deps.metrics);
+    this.store = new QueueStore(deps.redis, (callers) => this.metrics.statusBatch.observe(callers));
+    this.cookie = new QueueCookie(deps.env);
     this.graceMs = deps.env.QUEUE_GRACE_SECONDS * 1000;
     this.windowMs = deps.env.QUEUE_SHOPPING_WINDOW_SECONDS * 1000;
   }
