@@ -7,6 +7,14 @@ import type { Visitor } from './queue.service.js';
 export const QUEUE_COOKIE = 'tk.q';
 /** Lifetime of one issued cookie; the normal status route re-issues it on every answer. */
 export const QUEUE_COOKIE_TTL_SECONDS = 900;
+/** Verified payloads kept (see QueueCookie.verify); the cache starts over when full. */
+export const VERIFIED_PAYLOADS_MAX = 100_000;
+
+interface VerifiedPayload {
+  mac: Buffer;
+  who: Readonly<Required<Visitor>>;
+  expiresAtMs: number;
+}
 
 /**
  * The small signed cookie that lets a status poll skip the session lookup:
@@ -18,6 +26,17 @@ export const QUEUE_COOKIE_TTL_SECONDS = 900;
  */
 export class QueueCookie {
   private readonly key: Buffer;
+  /**
+   * Payloads whose MAC has verified, with that MAC and what they name: a poll every few seconds
+   * with the same cookie then costs a map lookup and a timing-safe compare instead of an
+   * HMAC (~6 % of the status fast path's CPU). Only verified payloads get in, and the given MAC
+   * is still compared with the stored one in constant time, so the answer is exactly verify's.
+   */
+  private verified = new Map<string, VerifiedPayload>();
+  /** How many payloads are kept (for tests). */
+  get verifiedCount(): number {
+    return this.verified.size;
+  }
   readonly options: CookieOptions;
 
   constructor(env: Pick<Env, 'SESSION_SECRET' | 'COOKIE_SECURE'>) {
@@ -42,13 +61,28 @@ export class QueueCookie {
     if (dot <= 0 || dot !== value.lastIndexOf('.') || value.length > 512) return null;
     const payload = value.slice(0, dot);
     const given = Buffer.from(value.slice(dot + 1), 'base64url');
-    const expected = this.mac(payload);
+    const known = this.verified.get(payload);
+    const expected = known ? known.mac : this.mac(payload);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    const entry = known ?? this.remember(payload, expected);
+    if (!entry) return null;
+    if (!(entry.expiresAtMs > nowMs)) {
+      this.verified.delete(payload);
+      return null;
+    }
+    return { sessionId: entry.who.sessionId, userId: entry.who.userId };
+  }
+
+  /** Parse a payload whose MAC verified and keep it; null when it is not a well-formed payload. */
+  private remember(payload: string, mac: Buffer): VerifiedPayload | null {
     const parts = Buffer.from(payload, 'base64url').toString().split('|');
     if (parts.length !== 3) return null;
     const [sessionId, userId, exp] = parts as [string, string, string];
-    if (!sessionId || !(Number(exp) * 1000 > nowMs)) return null;
-    return { sessionId, userId: userId || null } as Required<Visitor>;
+    if (!sessionId) return null;
+    const entry = { mac, who: { sessionId, userId: userId || null }, expiresAtMs: Number(exp) * 1000 };
+    if (this.verified.size >= VERIFIED_PAYLOADS_MAX) this.verified = new Map();
+    this.verified.set(payload, entry);
+    return entry;
   }
 }
 
