@@ -75,6 +75,17 @@ function inversions(a: number[]): number {
 }
 
 /** Run `fn` over `items` with `concurrency` in flight. */
+/** The box's CPU counters (/proc/stat: user nice system idle iowait irq softirq steal, in ticks). */
+async function boxCpu(): Promise<number[]> {
+  return (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+}
+/** How busy the box was between two readings, and how much of its time the hypervisor took (steal). */
+function boxShare(a: number[], b: number[]) {
+  const d = b.map((v, i) => v - a[i]!);
+  const total = d.reduce((x, y) => x + y, 0) || 1;
+  return { busyPercent: Math.round((100 * (total - d[3]! - d[4]! - d[7]!)) / total), stealPercent: Math.round((100 * d[7]!) / total) };
+}
+
 async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<void>) {
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -243,6 +254,7 @@ async function main() {
       return ((Number(stat[11]) + Number(stat[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
     };
     const cpuBefore = await apiCpuMs();
+    const boxBeforeCap = await boxCpu();
     const capLat: number[] = [];
     let capFellThrough = 0;
     const capEnd = performance.now() + 8000;
@@ -256,6 +268,7 @@ async function main() {
       }
     }));
     const cpuPerPollMs = (await apiCpuMs() - cpuBefore) / capLat.length;
+    const capBox = boxShare(boxBeforeCap, await boxCpu());
     capLat.sort((a, b) => a - b);
     await sleep(1000);
 
@@ -268,6 +281,7 @@ async function main() {
     let saturated = false;
     // QUEUE_BENCH_TRACE=file writes every measured poll as [sent at (this process's performance.now()), ms].
     const trace: [number, number][] | null = process.env.QUEUE_BENCH_TRACE ? [] : null;
+    const boxBeforePolls = await boxCpu();
     const pollStart = performance.now();
     const warmupEnd = pollStart + 2000;
     let measuredDone = 0;
@@ -305,6 +319,7 @@ async function main() {
       }, 2);
     });
     const pollEnd = performance.now();
+    const pollBox = boxShare(boxBeforePolls, await boxCpu());
     if (trace) await writeFile(process.env.QUEUE_BENCH_TRACE!, JSON.stringify(trace));
     const pollWindow = (pollEnd - warmupEnd) / 1000;
     lat.sort((a, b) => a - b);
@@ -350,11 +365,13 @@ async function main() {
         redisMicrosPerPoll: ms((after.usec - before.usec) / svcLat.length),
         pollsPerScript: ms(svcLat.length / Math.max(1, after.calls - before.calls)),
       },
-      closedLoop32: { perSecond: Math.round(capLat.length / 8), p50ms: ms(pct(capLat, 50)), p99ms: ms(pct(capLat, 99)), apiCpuMsPerPoll: ms(cpuPerPollMs), normalPathPolls: capFellThrough, sessionOnly: SESSION_ONLY },
+      closedLoop32: { perSecond: Math.round(capLat.length / 8), p50ms: ms(pct(capLat, 50)), p99ms: ms(pct(capLat, 99)), apiCpuMsPerPoll: ms(cpuPerPollMs), normalPathPolls: capFellThrough, sessionOnly: SESSION_ONLY, box: capBox },
       sequentialPoll: { p50ms: ms(pct(seqLat, 50)), p99ms: ms(pct(seqLat, 99)), healthP50ms: ms(pct(healthLat, 50)) },
       statusPolls: {
         targetPerSecond: POLL_RATE,
         measuredSeconds: ms(pollWindow),
+        // The whole box over the polling (warm-up included): a run with steal time was shared with other VMs.
+        box: pollBox,
         // The measured window in this process's performance.now() and in the API's (since its spawn),
         // to line up with a --trace-gc log of either (V8 stamps its lines with ms since process start).
         windowMs: { bench: [Math.round(warmupEnd), Math.round(pollEnd)], api: [Math.round(warmupEnd - apiSpawnedAt), Math.round(pollEnd - apiSpawnedAt)] },
