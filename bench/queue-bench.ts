@@ -18,9 +18,10 @@
  * QUEUE_BENCH_SESSION_ONLY=1 (poll with the session cookie only: the full Express path),
  * QUEUE_BENCH_NODE_FLAGS (node flags for the API), QUEUE_BENCH_API_STDOUT (a file for the API's stdout),
  * QUEUE_BENCH_TRACE (a file for every measured poll: [sent at, ms]),
+ * QUEUE_BENCH_FLOOR_SECONDS (12; 0 = skip the box's floor measured right before the polls),
  * BENCH_DATABASE_ADMIN_URL, BENCH_REDIS_URL.
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -44,6 +45,7 @@ const apiDir = path.resolve(here, '../apps/api');
 const N = Number(process.env.QUEUE_BENCH_N ?? 100_000);
 const S = Number(process.env.QUEUE_BENCH_HTTP_SESSIONS ?? 2_000);
 const POLL_RATE = Number(process.env.QUEUE_BENCH_POLL_RATE ?? 2_000);
+const FLOOR_SECONDS = Number(process.env.QUEUE_BENCH_FLOOR_SECONDS ?? 12);
 const POLL_SECONDS = Number(process.env.QUEUE_BENCH_POLL_SECONDS ?? 20);
 const DRAIN_RATE = Number(process.env.QUEUE_BENCH_DRAIN_RATE ?? 120_000);
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
@@ -106,6 +108,77 @@ function request(agent: http.Agent, port: number, method: string, urlPath: strin
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * Open loop: POLL_RATE requests a second (a 2 ms timer sends what is due) for `seconds`, the first
+ * 2 s warm-up; an answer counts as an error unless it is 200 and says "queued". Stops adding once
+ * 4 × rate requests are in flight (saturated). Returns the measured latencies, sorted.
+ */
+async function openLoop(agent: http.Agent, port: number, urlPath: string, seconds: number, cookies: (string | undefined)[], trace: [number, number][] | null = null) {
+  const lat: number[] = [];
+  let errors = 0;
+  let sent = 0;
+  let inflight = 0;
+  let maxInflight = 0;
+  let saturated = false;
+  const pollStart = performance.now();
+  const warmupEnd = pollStart + 2000;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const elapsed = performance.now() - pollStart;
+      if (elapsed >= seconds * 1000) {
+        clearInterval(timer);
+        const wait = setInterval(() => { if (inflight === 0) { clearInterval(wait); resolve(); } }, 10);
+        return;
+      }
+      if (inflight > 4 * POLL_RATE) saturated = true;
+      const due = saturated ? sent : Math.floor((elapsed / 1000) * POLL_RATE);
+      while (sent < due) {
+        const cookie = cookies[sent % cookies.length];
+        sent++;
+        const s = performance.now();
+        inflight++;
+        maxInflight = Math.max(maxInflight, inflight);
+        request(agent, port, 'GET', urlPath, cookie).then(
+          (r) => {
+            inflight--;
+            if (r.status !== 200 || !r.body.includes('"queued"')) errors++;
+            if (s >= warmupEnd) {
+              const took = performance.now() - s;
+              lat.push(took);
+              trace?.push([Math.round(s), Math.round(took * 1000) / 1000]);
+            }
+          },
+          () => { inflight--; errors++; },
+        );
+      }
+    }, 2);
+  });
+  lat.sort((a, b) => a - b);
+  return { lat, errors, sent, maxInflight, saturated, pollStart, warmupEnd, pollEnd: performance.now() };
+}
+
+/** The box's floor at POLL_RATE right now: bench/poll-floor.mjs's server (node:http + one Redis ZSCORE) under openLoop. */
+async function measureFloor() {
+  const child = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'poll-floor.mjs'), ['server'], {
+    env: { ...process.env, REDIS: '1', BENCH_REDIS_URL: REDIS_URL },
+    execArgv: [],
+  });
+  try {
+    const floorPort = await new Promise<number>((resolve, reject) => {
+      child.once('message', (m) => resolve(Number(m)));
+      child.once('error', reject);
+    });
+    const floorAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    const boxBefore = await boxCpu();
+    const r = await openLoop(floorAgent, floorPort, '/floor', FLOOR_SECONDS, [undefined]);
+    const box = boxShare(boxBefore, await boxCpu());
+    floorAgent.destroy();
+    return { seconds: FLOOR_SECONDS, completed: r.lat.length, errors: r.errors, p50ms: ms(pct(r.lat, 50)), p90ms: ms(pct(r.lat, 90)), p99ms: ms(pct(r.lat, 99)), maxms: ms(r.lat[r.lat.length - 1] ?? 0), box };
+  } finally {
+    child.kill();
+  }
 }
 
 async function main() {
@@ -272,57 +345,19 @@ async function main() {
     capLat.sort((a, b) => a - b);
     await sleep(1000);
 
-    // 4. Status polls, open loop at POLL_RATE for POLL_SECONDS (first 2 s are warm-up).
-    const lat: number[] = [];
-    let errors = 0;
-    let sent = 0;
-    let inflight = 0;
-    let maxInflight = 0;
-    let saturated = false;
+    // 4. Status polls, open loop at POLL_RATE for POLL_SECONDS (first 2 s are warm-up). Right before,
+    //    the same client drives the box's floor for FLOOR_SECONDS: a bare node:http server making one
+    //    Redis round trip per request (bench/poll-floor.mjs), so every run states what this box gave
+    //    any HTTP answer in the same minute (a VM's neighbours come and go).
+    const floor = FLOOR_SECONDS > 0 ? await measureFloor() : null;
     // QUEUE_BENCH_TRACE=file writes every measured poll as [sent at (this process's performance.now()), ms].
     const trace: [number, number][] | null = process.env.QUEUE_BENCH_TRACE ? [] : null;
     const boxBeforePolls = await boxCpu();
-    const pollStart = performance.now();
-    const warmupEnd = pollStart + 2000;
-    let measuredDone = 0;
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        const elapsed = performance.now() - pollStart;
-        if (elapsed >= POLL_SECONDS * 1000) {
-          clearInterval(timer);
-          const wait = setInterval(() => { if (inflight === 0) { clearInterval(wait); resolve(); } }, 10);
-          return;
-        }
-        // A backlog this deep means the instance is saturated: stop adding to it (reported as saturated).
-        if (inflight > 4 * POLL_RATE) saturated = true;
-        const due = saturated ? sent : Math.floor((elapsed / 1000) * POLL_RATE);
-        while (sent < due) {
-          const cookie = cookies[sent % cookies.length]!;
-          sent++;
-          const s = performance.now();
-          inflight++;
-          maxInflight = Math.max(maxInflight, inflight);
-          request(agent, port, 'GET', `/api/v1/events/${eventId}/queue`, cookie).then(
-            (r) => {
-              inflight--;
-              if (r.status !== 200 || !r.body.includes('"queued"')) errors++;
-              if (s >= warmupEnd) {
-                const ms = performance.now() - s;
-                lat.push(ms);
-                measuredDone++;
-                trace?.push([Math.round(s), Math.round(ms * 1000) / 1000]);
-              }
-            },
-            () => { inflight--; errors++; },
-          );
-        }
-      }, 2);
-    });
-    const pollEnd = performance.now();
+    const polls = await openLoop(agent, port, `/api/v1/events/${eventId}/queue`, POLL_SECONDS, cookies, trace);
     const pollBox = boxShare(boxBeforePolls, await boxCpu());
+    const { lat, errors, sent, maxInflight, saturated, warmupEnd, pollEnd } = polls;
     if (trace) await writeFile(process.env.QUEUE_BENCH_TRACE!, JSON.stringify(trace));
     const pollWindow = (pollEnd - warmupEnd) / 1000;
-    lat.sort((a, b) => a - b);
 
     // 5. Drain at DRAIN_RATE with two admission loops (two instances).
     await qa.updateSettings(eventId, { admissionRatePerMinute: DRAIN_RATE, maxConcurrentShoppers: Math.min(100_000, N) });
@@ -367,6 +402,8 @@ async function main() {
       },
       closedLoop32: { perSecond: Math.round(capLat.length / 8), p50ms: ms(pct(capLat, 50)), p99ms: ms(pct(capLat, 99)), apiCpuMsPerPoll: ms(cpuPerPollMs), normalPathPolls: capFellThrough, sessionOnly: SESSION_ONLY, box: capBox },
       sequentialPoll: { p50ms: ms(pct(seqLat, 50)), p99ms: ms(pct(seqLat, 99)), healthP50ms: ms(pct(healthLat, 50)) },
+      // The box's floor right before the polls (same client, rate and warm-up; bare server + one Redis round trip).
+      floorPolls: floor,
       statusPolls: {
         targetPerSecond: POLL_RATE,
         measuredSeconds: ms(pollWindow),
@@ -375,8 +412,8 @@ async function main() {
         // The measured window in this process's performance.now() and in the API's (since its spawn),
         // to line up with a --trace-gc log of either (V8 stamps its lines with ms since process start).
         windowMs: { bench: [Math.round(warmupEnd), Math.round(pollEnd)], api: [Math.round(warmupEnd - apiSpawnedAt), Math.round(pollEnd - apiSpawnedAt)] },
-        completed: measuredDone,
-        achievedPerSecond: Math.round(measuredDone / pollWindow),
+        completed: lat.length,
+        achievedPerSecond: Math.round(lat.length / pollWindow),
         errors,
         maxInflight,
         saturated,
