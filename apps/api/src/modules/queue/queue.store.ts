@@ -146,16 +146,18 @@ export class QueueStore {
     const args: (string | number)[] = this.statusKeys(eventId);
     args.push(graceMs);
     for (const c of calls) args.push(c.who.sessionId, c.who.userId);
+    const fail = (err: unknown) => {
+      for (const c of calls) c.reject(err);
+    };
     this.onStatusBatch?.(calls.length);
-    this.r.qStatus(...args).then(
-      (r) => {
+    try {
+      this.r.qStatus(...args).then((r) => {
         const replies = r as unknown[];
         for (let i = 0; i < calls.length; i++) calls[i]!.resolve(toRawStatus(replies, i * 8));
-      },
-      (err: unknown) => {
-        for (const c of calls) c.reject(err);
-      },
-    );
+      }, fail);
+    } catch (err) {
+      fail(err); // a command that cannot even be sent must not leave its callers waiting
+    }
   }
 
   /** Leave the queue and give up any admission. Returns how many entries were removed. */
