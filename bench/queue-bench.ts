@@ -353,7 +353,15 @@ async function main() {
     // QUEUE_BENCH_TRACE=file writes every measured poll as [sent at (this process's performance.now()), ms].
     const trace: [number, number][] | null = process.env.QUEUE_BENCH_TRACE ? [] : null;
     const boxBeforePolls = await boxCpu();
+    // Status script runs and the polls they answered, from the API's queue_status_batch_size histogram.
+    const batchStats = async () => {
+      const text = (await request(agent, port, 'GET', '/metrics')).body;
+      const read = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+      return { runs: read('queue_status_batch_size_count'), polls: read('queue_status_batch_size_sum') };
+    };
+    const batchesBefore = await batchStats();
     const polls = await openLoop(agent, port, `/api/v1/events/${eventId}/queue`, POLL_SECONDS, cookies, trace);
+    const batchesAfter = await batchStats();
     const pollBox = boxShare(boxBeforePolls, await boxCpu());
     const { lat, errors, sent, maxInflight, saturated, warmupEnd, pollEnd } = polls;
     if (trace) await writeFile(process.env.QUEUE_BENCH_TRACE!, JSON.stringify(trace));
@@ -418,6 +426,7 @@ async function main() {
         maxInflight,
         saturated,
         sent,
+        pollsPerScriptRun: ms((batchesAfter.polls - batchesBefore.polls) / (batchesAfter.runs - batchesBefore.runs)),
         p50ms: ms(pct(lat, 50)),
         p90ms: ms(pct(lat, 90)),
         p99ms: ms(pct(lat, 99)),
