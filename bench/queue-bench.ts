@@ -18,6 +18,7 @@
  * QUEUE_BENCH_SESSION_ONLY=1 (poll with the session cookie only: the full Express path),
  * QUEUE_BENCH_NODE_FLAGS (node flags for the API), QUEUE_BENCH_API_STDOUT (a file for the API's stdout),
  * QUEUE_BENCH_TRACE (a file for every measured poll: [sent at, ms]),
+ * QUEUE_BENCH_LOOP_GAPS (a file for the API's event-loop gaps: bench/lib/loop-gaps.mjs),
  * QUEUE_BENCH_FLOOR_SECONDS (12; 0 = skip the box's floor measured right before the polls),
  * BENCH_DATABASE_ADMIN_URL, BENCH_REDIS_URL.
  */
@@ -221,6 +222,11 @@ async function main() {
   const qb = new QueueService(depsB);
 
   const nodeFlags = (process.env.QUEUE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  // QUEUE_BENCH_LOOP_GAPS=file records the API's event-loop gaps (bench/lib/loop-gaps.mjs).
+  if (process.env.QUEUE_BENCH_LOOP_GAPS) {
+    nodeFlags.push('--import', path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'loop-gaps.mjs'));
+    apiEnv.LOOP_GAPS_FILE = process.env.QUEUE_BENCH_LOOP_GAPS;
+  }
   // QUEUE_BENCH_API_STDOUT=file keeps the API's stdout (e.g. with --trace-gc-nvp in QUEUE_BENCH_NODE_FLAGS).
   const stdout = process.env.QUEUE_BENCH_API_STDOUT ? openSync(process.env.QUEUE_BENCH_API_STDOUT, 'w') : 'ignore';
   const apiSpawnedAt = performance.now();
