@@ -51,11 +51,18 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `;
 
-// Members of the caller: the account first (if signed in), then the session.
-const MEMBERS = `
-local members = {}
-if ARGV[2] ~= '' then members[#members + 1] = 'u:' .. ARGV[2] end
-members[#members + 1] = 's:' .. ARGV[1]
+// Members of a caller: the account first (if signed in), then the session.
+const MEMBERS_OF = `
+local function membersOf(sessionId, userId)
+  local ms = {}
+  if userId ~= '' then ms[#ms + 1] = 'u:' .. userId end
+  ms[#ms + 1] = 's:' .. sessionId
+  return ms
+end
+`;
+// The members of the caller named by ARGV[1] (session id) and ARGV[2] (account or '').
+const MEMBERS = `${MEMBERS_OF}
+local members = membersOf(ARGV[1], ARGV[2])
 `;
 
 /**
@@ -129,7 +136,7 @@ export const STATUS_BATCH_MAX = 128;
  * Returns the callers' replies one after another, 8 fields each. Refreshes each queued
  * entry's last-seen time.
  */
-export const STATUS_LUA = `${NOW}
+export const STATUS_LUA = `${NOW}${MEMBERS_OF}
 local grace = tonumber(ARGV[1])
 local function status(members)
 ${STATUS_BODY}
@@ -143,10 +150,7 @@ ${STATUS_BODY}
 end
 local out = {}
 for i = 2, #ARGV - 1, 2 do
-  local members = {}
-  if ARGV[i + 1] ~= '' then members[1] = 'u:' .. ARGV[i + 1] end
-  members[#members + 1] = 's:' .. ARGV[i]
-  local r = status(members)
+  local r = status(membersOf(ARGV[i], ARGV[i + 1]))
   for j = 1, 8 do out[#out + 1] = r[j] end
 end
 return out
