@@ -77,7 +77,6 @@ function inversions(a: number[]): number {
   return sort(0, a.length);
 }
 
-/** Run `fn` over `items` with `concurrency` in flight. */
 /** The box's CPU counters (/proc/stat: user nice system idle iowait irq softirq steal, in ticks). */
 async function boxCpu(): Promise<number[]> {
   return (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
@@ -89,6 +88,7 @@ function boxShare(a: number[], b: number[]) {
   return { busyPercent: Math.round((100 * (total - d[3]! - d[4]! - d[7]!)) / total), stealPercent: Math.round((100 * d[7]!) / total) };
 }
 
+/** Run `fn` over `items` with `concurrency` in flight. */
 async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<void>) {
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -162,7 +162,7 @@ async function openLoop(agent: http.Agent, port: number, urlPath: string, second
 
 /** The box's floor at POLL_RATE right now: bench/poll-floor.mjs's server (node:http + one Redis ZSCORE) under openLoop. */
 async function measureFloor() {
-  const child = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'poll-floor.mjs'), ['server'], {
+  const child = fork(path.join(here, 'poll-floor.mjs'), ['server'], {
     env: { ...process.env, REDIS: '1', BENCH_REDIS_URL: REDIS_URL },
     execArgv: [],
   });
@@ -224,7 +224,7 @@ async function main() {
   const nodeFlags = (process.env.QUEUE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   // QUEUE_BENCH_LOOP_GAPS=file records the API's event-loop gaps (bench/lib/loop-gaps.mjs).
   if (process.env.QUEUE_BENCH_LOOP_GAPS) {
-    nodeFlags.push('--import', path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'loop-gaps.mjs'));
+    nodeFlags.push('--import', path.join(here, 'lib', 'loop-gaps.mjs'));
     apiEnv.LOOP_GAPS_FILE = process.env.QUEUE_BENCH_LOOP_GAPS;
   }
   // QUEUE_BENCH_API_STDOUT=file keeps the API's stdout (e.g. with --trace-gc-nvp in QUEUE_BENCH_NODE_FLAGS).
