@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, type Logger } from 'pino';
+import { activeTraceIds } from './spans.js';
 
 export type { Logger };
 
@@ -15,9 +16,13 @@ export function createLogger(level: string, instance: string): Logger {
       paths: ['password', '*.password', 'payment', '*.payment', 'cardNumber', '*.cardNumber', 'cvc', '*.cvc', 'req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
       censor: '[redacted]',
     },
+    // The request id, and with tracing on the active trace and span ids (platform/spans.ts), so a
+    // log line leads to its trace and back.
     mixin() {
       const ctx = requestContext.getStore();
-      return ctx ? { requestId: ctx.requestId } : {};
+      const ids = activeTraceIds();
+      if (!ids) return ctx ? { requestId: ctx.requestId } : {};
+      return ctx ? { requestId: ctx.requestId, ...ids } : ids;
     },
   });
 }

@@ -4,6 +4,7 @@ import type { AppDeps } from '../../app.js';
 import { withTransaction } from '../../platform/db.js';
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
 import { counter, histogram } from '../../platform/metrics.js';
+import { withSpan } from '../../platform/spans.js';
 import { PaymentDeclined, PaymentUnavailable } from '../payments/payment-provider.js';
 import type { PaymentsService } from '../payments/payments.service.js';
 import type { TicketSigner } from '../tickets/ticket-code.js';
@@ -100,7 +101,7 @@ export class CheckoutService {
   async checkout(buyer: Buyer, key: string, input: CheckoutInput): Promise<Order> {
     const end = this.duration.startTimer();
     try {
-      const order = await this.run(buyer, key, input);
+      const order = await withSpan('checkout', () => this.run(buyer, key, input));
       end({ outcome: 'completed' });
       return order;
     } catch (err) {

@@ -3,6 +3,7 @@ import type { Hold, HoldInput } from '@ticketing/shared';
 import type { AppDeps } from '../../app.js';
 import { withTransaction } from '../../platform/db.js';
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
+import { withSpan } from '../../platform/spans.js';
 import { findEventSaleInfo, type EventSaleInfo } from '../events/event-sale.repo.js';
 import type { QueueService, Shopper } from '../queue/queue.service.js';
 import { AvailabilitySnapshot, type SnapshotRead } from './availability-snapshot.js';
@@ -180,8 +181,7 @@ export class InventoryService {
       );
     }
     await this.queue.assertAdmitted(event, who);
-    if ('seatIds' in input) return this.hold(event, who, input.seatIds);
-    return this.holdBestAvailable(event, who, input);
+    return withSpan('inventory.hold', () => ('seatIds' in input ? this.hold(event, who, input.seatIds) : this.holdBestAvailable(event, who, input)));
   }
 
   private async holdBestAvailable(event: EventSaleInfo, who: Shopper, input: Extract<HoldInput, { quantity: number }>): Promise<Hold> {
