@@ -2,7 +2,7 @@ import { loadEnv } from './config/env.js';
 import { createAppPools } from './platform/db.js';
 import { createRedis } from './platform/redis.js';
 import { createLogger } from './platform/logger.js';
-import { createMetrics } from './platform/metrics.js';
+import { createMetrics, observePools, observeRedis } from './platform/metrics.js';
 import { createHttpServer, missingNodeFlags } from './platform/server.js';
 import { createApp } from './app.js';
 import { startWorkers } from './workers.js';
@@ -22,6 +22,8 @@ if (missing.length) logger.warn({ missing }, 'started without the recommended no
 const { db, holdsDb } = createAppPools(env, env.DATABASE_POOL_SIZE);
 const redis = createRedis(env.REDIS_URL, env.REDIS_KEY_PREFIX);
 const metrics = createMetrics(env.INSTANCE_ID);
+observePools(metrics, { main: db, holds: holdsDb });
+observeRedis(metrics, { main: redis });
 const deps = { env, db, holdsDb, redis, logger, metrics, readinessDetails: {} };
 const { app, services } = createApp(deps);
 

@@ -2,6 +2,8 @@ import type { AppDeps, Services } from './app.js';
 import { queueAdmissionWorker } from './modules/queue/queue.worker.js';
 import { holdExpiryWorker } from './modules/inventory/inventory.worker.js';
 import { checkoutReconcilerWorker } from './modules/checkout/checkout.worker.js';
+import { oversellCheckWorker } from './modules/sale-monitor/oversell-check.worker.js';
+import { saleProgressWorker } from './modules/sale-monitor/sale-progress.worker.js';
 
 /** A periodic job; `run` must be safe when every instance runs it at once. */
 export interface Worker {
@@ -12,7 +14,7 @@ export interface Worker {
 
 /** The workers of every module. Each module adds its own here. */
 export function workerList(_deps: AppDeps, _services: Services): Worker[] {
-  return [queueAdmissionWorker(_services), holdExpiryWorker(_services.inventory), checkoutReconcilerWorker(_services.checkout)];
+  return [queueAdmissionWorker(_services), holdExpiryWorker(_services.inventory), checkoutReconcilerWorker(_services.checkout), oversellCheckWorker(_deps), saleProgressWorker(_deps)];
 }
 
 /**

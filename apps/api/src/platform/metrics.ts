@@ -1,5 +1,7 @@
 import client from 'prom-client';
 import type { RequestHandler } from 'express';
+import type pg from 'pg';
+import type { Redis } from 'ioredis';
 
 /**
  * One registry per app instance (tests create several apps in one process).
@@ -53,4 +55,60 @@ export function metricsMiddleware(m: Metrics): RequestHandler {
     });
     next();
   };
+}
+
+/**
+ * PostgreSQL pool gauges, read from the pools at every scrape: `db_pool_clients{pool, state}`
+ * (state total, idle or waiting: callers queued for a connection) and `db_pool_max_clients{pool}`.
+ * A pool whose `waiting` stays above zero is exhausted (ops/prometheus/alerts.yml).
+ */
+export function observePools(m: Metrics, pools: Record<string, pg.Pool | undefined>): void {
+  const entries = Object.entries(pools).filter((e): e is [string, pg.Pool] => e[1] !== undefined);
+  if (m.registry.getSingleMetric('db_pool_clients')) return;
+  new client.Gauge({
+    name: 'db_pool_clients',
+    help: 'PostgreSQL pool clients by state: total (open), idle, waiting (callers queued for a connection)',
+    labelNames: ['pool', 'state'] as const,
+    registers: [m.registry],
+    collect() {
+      for (const [pool, p] of entries) {
+        this.set({ pool, state: 'total' }, p.totalCount);
+        this.set({ pool, state: 'idle' }, p.idleCount);
+        this.set({ pool, state: 'waiting' }, p.waitingCount);
+      }
+    },
+  });
+  new client.Gauge({
+    name: 'db_pool_max_clients',
+    help: 'The most connections a PostgreSQL pool opens',
+    labelNames: ['pool'] as const,
+    registers: [m.registry],
+    collect() {
+      for (const [pool, p] of entries) this.set({ pool }, p.options.max ?? 10);
+    },
+  });
+}
+
+/**
+ * Redis connection health: `redis_connection_errors_total{client}` counts the client's `error`
+ * events (refused, reset or timed-out connections; a failed command rejects its caller instead),
+ * `redis_connected{client}` is 1 while the connection is ready.
+ */
+export function observeRedis(m: Metrics, clients: Record<string, Redis>): void {
+  const errors = counter(m.registry, 'redis_connection_errors_total', 'Redis connection errors (error events of the client)', ['client'] as const);
+  const entries = Object.entries(clients);
+  for (const [name, r] of entries) {
+    errors.inc({ client: name }, 0);
+    r.on('error', () => errors.inc({ client: name }));
+  }
+  if (m.registry.getSingleMetric('redis_connected')) return;
+  new client.Gauge({
+    name: 'redis_connected',
+    help: '1 while the Redis client connection is ready',
+    labelNames: ['client'] as const,
+    registers: [m.registry],
+    collect() {
+      for (const [name, r] of entries) this.set({ client: name }, r.status === 'ready' ? 1 : 0);
+    },
+  });
 }
