@@ -89,6 +89,23 @@ async function main() {
   if (hasE2e) await step('Chromium for the browser tests', ensureChromium);
   else notRun('Chromium for the browser tests', 'apps/web has no e2e script');
 
+  // Prometheus alert rules (ops/prometheus): `promtool check rules` and the rule unit tests.
+  // promtool comes with the Debian package `prometheus`, installed like Chromium when missing.
+  await step('Prometheus alert rules (promtool check rules + test rules)', async () => {
+    if (!hasCommand('promtool')) {
+      if (!isRoot() || !hasCommand('apt-get')) {
+        throw new FatalError('promtool is missing and this script can only install it as root with apt-get.\nInstall it yourself (Debian/Ubuntu: sudo apt-get install -y prometheus) or put a promtool binary on PATH.');
+      }
+      say('Installing promtool with apt-get (Debian package prometheus)');
+      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+      if ((await run('apt-get', ['update'], { env, timeoutMs: 10 * MIN })) !== 0) throw new FatalError('apt-get update failed.');
+      if ((await run('apt-get', ['install', '-y', '--no-install-recommends', 'prometheus'], { env, timeoutMs: 20 * MIN })) !== 0) throw new FatalError('apt-get install prometheus failed.');
+    }
+    const checked = await run('promtool', ['check', 'rules', 'ops/prometheus/alerts.yml'], { timeoutMs: 2 * MIN });
+    if (checked !== 0) return checked;
+    return run('promtool', ['test', 'rules', 'ops/prometheus/alerts.test.yml'], { timeoutMs: 2 * MIN });
+  });
+
   const servicesUp = await step('PostgreSQL and Redis', async () => {
     const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
     const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
