@@ -89,9 +89,10 @@ async function main() {
   if (hasE2e) await step('Chromium for the browser tests', ensureChromium);
   else notRun('Chromium for the browser tests', 'apps/web has no e2e script');
 
-  // Prometheus alert rules (ops/prometheus): `promtool check rules` and the rule unit tests.
+  // Prometheus alert rules (ops/prometheus): `promtool check rules`, the rule unit tests and the
+  // Grafana dashboard's queries.
   // promtool comes with the Debian package `prometheus`, installed like Chromium when missing.
-  await step('Prometheus alert rules (promtool check rules + test rules)', async () => {
+  await step('Prometheus alert rules and dashboard queries (promtool)', async () => {
     if (!hasCommand('promtool')) {
       if (!isRoot() || !hasCommand('apt-get')) {
         throw new FatalError('promtool is missing and this script can only install it as root with apt-get.\nInstall it yourself (Debian/Ubuntu: sudo apt-get install -y prometheus) or put a promtool binary on PATH.');
@@ -103,7 +104,9 @@ async function main() {
     }
     const checked = await run('promtool', ['check', 'rules', 'ops/prometheus/alerts.yml'], { timeoutMs: 2 * MIN });
     if (checked !== 0) return checked;
-    return run('promtool', ['test', 'rules', 'ops/prometheus/alerts.test.yml'], { timeoutMs: 2 * MIN });
+    const tested = await run('promtool', ['test', 'rules', 'ops/prometheus/alerts.test.yml'], { timeoutMs: 2 * MIN });
+    if (tested !== 0) return tested;
+    return run(process.execPath, ['ops/grafana/check-queries.mjs'], { timeoutMs: 2 * MIN }); // the dashboard's PromQL
   });
 
   const servicesUp = await step('PostgreSQL and Redis', async () => {
