@@ -341,7 +341,7 @@ export async function startStack({
     for (let i = 0; i < instances; i++) {
       const id = `api-${i + 1}`;
       const logFile = logDir ? path.join(logDir, `${id}.log`) : null;
-      const child = spawn(process.execPath, [...API_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+      const child = spawn(process.execPath, [...API_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', '--import=./src/platform/tracing.ts', 'src/main.ts'], {
         cwd: API_DIR,
         env: { ...baseEnv, PORT: String(ports[i]), INSTANCE_ID: id },
         stdio: ['ignore', logFile || output === 'ignore' ? 'pipe' : 'inherit', logFile || output === 'ignore' ? 'pipe' : 'inherit'],
