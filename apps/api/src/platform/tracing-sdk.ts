@@ -2,7 +2,7 @@ import { register } from 'node:module';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { NodeSDK, type tracing } from '@opentelemetry/sdk-node';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { markTracingEnabled } from './spans.js';
@@ -35,7 +35,7 @@ export async function startTracing(options: TracingOptions = {}): Promise<NodeSD
       }),
       // Router and handler spans; one span per middleware (helmet, session, rate limit...) would
       // bury the use case.
-      new ExpressInstrumentation({ ignoreLayersType: ['middleware' as never] }),
+      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
       new PgInstrumentation({ requireParentSpan: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),
     ],

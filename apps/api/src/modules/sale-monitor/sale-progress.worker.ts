@@ -9,7 +9,7 @@ import { saleMonitorMetrics } from './sale-monitor.metrics.js';
  * PostgreSQL: the dashboard's "minutes to sell-out" divides the unsold seats by the rate the sold
  * count grows. Events that leave the sale drop out of the gauge.
  */
-export function saleProgressWorker(deps: { db: pg.Pool; metrics: Metrics }, intervalMs = 15_000): Worker {
+export function saleProgressWorker(deps: { db: pg.Pool; metrics: Metrics }, intervalMs = 30_000): Worker {
   const m = saleMonitorMetrics(deps.metrics.registry);
   return {
     name: 'sale-progress',
