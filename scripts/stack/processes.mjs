@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 
+const handedOut = new Set();
+
 function tryListen(port) {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -25,8 +27,13 @@ export async function freePort() {
   const [low, high] = [Number(range[1]), Number(range[2])];
   for (let i = 0; i < 200; i++) {
     const port = low + Math.floor(Math.random() * (high - low + 1));
+    // Not listening yet is not free: never hand out the same port twice in one process.
+    if (handedOut.has(port)) continue;
     const got = await tryListen(port).catch(() => null);
-    if (got) return got;
+    if (got) {
+      handedOut.add(got);
+      return got;
+    }
   }
   throw new Error(`No free port in STACK_PORT_RANGE=${process.env.STACK_PORT_RANGE}`);
 }
