@@ -24,10 +24,11 @@ const FAIL_TIMEOUT_MS = 5_000;
 const READ_TIMEOUT_MS = 60_000;
 const ATTEMPT = Symbol('front-door attempt');
 
-function problem(res, status, title, detail) {
+/** A problem+json answer made by the front door itself (as nginx.conf's error pages). */
+function problem(res, status, code, title, detail) {
   if (res.headersSent) return void res.destroy();
-  res.writeHead(status, { 'content-type': 'application/problem+json' });
-  res.end(JSON.stringify({ type: 'about:blank', title, status, detail }));
+  res.writeHead(status, { 'content-type': 'application/problem+json', ...(status === 503 ? { 'retry-after': '2' } : {}) });
+  res.end(JSON.stringify({ type: `https://ticketing.dev/problems/${code.replace(/_/g, '-')}`, title, status, code, detail }));
 }
 
 /** The whole request body (nothing for GET/HEAD), or null when it exceeds MAX_BODY. */
@@ -80,7 +81,7 @@ export async function startNodeFrontDoor({ frontPort, host, ports, webDist }) {
 
   const forward = (req, res, body, tried) => {
     const target = pick(tried);
-    if (!target) return problem(res, 502, 'Bad Gateway', 'No API instance answered.');
+    if (!target) return problem(res, 503, 'service_unavailable', 'Service Unavailable', 'No API instance answered. Try again shortly.');
     tried.add(target);
     const attempt = { sent: false };
     req[ATTEMPT] = attempt;
@@ -93,7 +94,7 @@ export async function startNodeFrontDoor({ frontPort, host, ports, webDist }) {
         forward(req, res, body, tried);
         return;
       }
-      problem(res, 502, 'Bad Gateway', `No API instance answered (${err?.code ?? err?.message ?? 'error'}).`);
+      problem(res, 503, 'service_unavailable', 'Service Unavailable', `No API instance answered (${err?.code ?? err?.message ?? 'error'}). Try again shortly.`);
     });
   };
 
@@ -108,7 +109,7 @@ export async function startNodeFrontDoor({ frontPort, host, ports, webDist }) {
     } catch {
       return void res.destroy();
     }
-    if (body === null) return problem(res, 413, 'Payload Too Large', 'Request bodies are limited to 1 MB.');
+    if (body === null) return problem(res, 413, 'payload_too_large', 'Payload Too Large', 'Request bodies are limited to 1 MB.');
     forward(req, res, body, new Set());
   });
   // Long-lived SSE responses: no request/idle timeouts on the front door itself.
