@@ -11,8 +11,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, hasCommand } from '../lib/common.mjs';
+import { ROOT } from '../lib/common.mjs';
 import { localNginxConfig, startStack } from '../stack.mjs';
+import { nginxBinary } from '../stack/nginx.mjs';
 
 const requireApi = createRequire(path.join(ROOT, 'apps/api/package.json'));
 const pg = requireApi('pg');
@@ -84,15 +85,16 @@ test('when the local nginx config is derived from nginx.conf, then only addresse
   assert.match(conf, /proxy_next_upstream error timeout;/);
   assert.match(conf, /location ~ \^\/api\/v1\/events\/\[\^\/\]\+\/\(availability\|seatmap\)\$ \{[^}]*proxy_cache micro;[^}]*proxy_cache_lock on;[^}]*proxy_set_header Cookie "";[^}]*\}/);
   assert.match(conf, /limit_req zone=shield /);
-  if (hasCommand('nginx')) {
+  if (nginxBinary()) {
     writeFileSync(path.join(runDir, 'nginx.conf'), conf);
-    const r = spawnSync('nginx', ['-t', '-p', runDir, '-c', path.join(runDir, 'nginx.conf'), '-g', 'daemon off;'], { encoding: 'utf8' });
+    const r = spawnSync(nginxBinary(), ['-t', '-p', runDir, '-c', path.join(runDir, 'nginx.conf'), '-g', 'daemon off;'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
   }
   rmSync(runDir, { recursive: true, force: true });
 });
 
-const frontDoors = ['node', ...(hasCommand('nginx') ? ['nginx'] : [])];
+// scripts/test.mjs installs nginx first (as root with apt-get), so CI runs both.
+const frontDoors = ['node', ...(nginxBinary() ? ['nginx'] : [])];
 
 for (const frontDoor of frontDoors) {
   describe(`a three-instance stack behind the ${frontDoor} front door`, () => {
