@@ -114,6 +114,3 @@ export function runApiCli(script: string, env: NodeJS.ProcessEnv): Promise<strin
 
 /** The local nginx configuration derived from nginx.conf. */
 export function localNginxConfig(options: { frontPort: number; host: string; ports: number[]; webDist: string; runDir: string; shieldAllowList?: string[] }): string;
-
-/** Node flags every API instance runs with. */
-export const API_NODE_FLAGS: string[];
