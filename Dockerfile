@@ -36,7 +36,7 @@ RUN ${PNPM} install --frozen-lockfile --prod
 
 # ---- API runtime: TypeScript run by tsx (a production dependency), as the node user --------
 FROM ${NODE_IMAGE} AS api
-ENV NODE_ENV=production PORT=3000
+ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0
 WORKDIR /app
 COPY --from=prod-deps /app ./
 COPY tsconfig.base.json ./

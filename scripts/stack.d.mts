@@ -29,16 +29,53 @@ export interface StackOptions {
   output?: 'inherit' | 'ignore' | string;
   /** Logs and generated nginx config; default .run/stack-<frontPort> (removed by stop() when frontPort was 0). */
   runDir?: string;
-  /** How long each instance may take to answer /ready; default 120000. */
+  /** How long each instance may take to answer /ready (at start and after a restart); default 120000. */
   readyTimeoutMs?: number;
+  /** Extra node flags for every API instance (benchmarks: --cpu-prof …). */
+  nodeArgs?: string[];
+  /**
+   * Restart back-off of an instance that exited on its own: the n-th consecutive restart waits
+   * min(maxMs, initialMs·2^(n-1)); one that stayed up stableMs starts over. Defaults 250 / 30000 / 30000.
+   */
+  restartBackoff?: { initialMs?: number; maxMs?: number; stableMs?: number };
+  /**
+   * Addresses or CIDRs (nginx `geo` syntax, e.g. '127.0.0.1' or '10.0.0.0/8') exempt from nginx's
+   * per-address request shield (`limit_req`, 100 r/s, burst 200): a load generator. Default none.
+   */
+  shieldAllowList?: string[];
+  /** Receives one line per instance exit and restart; default console.log with a `[stack]` prefix. */
+  log?: (line: string) => void;
 }
 
+/** One API instance. A live view: `pid` and `restarts` change when the supervisor restarts it. */
 export interface StackInstance {
   id: string;
   port: number;
   url: string;
   pid: number;
   logFile: string | null;
+  /** How many times the supervisor restarted this instance. */
+  restarts: number;
+}
+
+/** An exit of an instance (`api-N`) or of nginx that stop() did not cause. */
+export interface StackExit {
+  who: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Instances still running right after this exit. */
+  instancesLeft: number;
+}
+
+/** A restarted instance that answers /ready again. */
+export interface StackRestart {
+  who: string;
+  port: number;
+  pid: number;
+  /** Restarts of this instance so far (1 for the first). */
+  restarts: number;
+  /** From its exit to its new process answering /ready. */
+  downMs: number;
 }
 
 export interface Stack {
@@ -48,11 +85,18 @@ export interface Stack {
   frontPort: number;
   instances: StackInstance[];
   logDir: string | null;
+  /** Generated nginx config, nginx logs and (by default) the instance logs. */
+  runDir: string;
   /** Resolves when the first instance or nginx exits (a crash, a kill, or stop()). */
   exited: Promise<{ who: string; code: number | null; signal: NodeJS.Signals | null }>;
-  /** Called for each instance or nginx exit that stop() did not cause. */
-  onExit(listener: (e: { who: string; code: number | null; signal: NodeJS.Signals | null; instancesLeft: number }) => void): void;
-  /** SIGTERM everything (graceful shutdown; SIGKILL after 20 s); resolves when all have exited. */
+  /**
+   * Called for each instance or nginx exit that stop() did not cause. An instance is then
+   * restarted by the supervisor (see onRestart); nginx is not.
+   */
+  onExit(listener: (e: StackExit) => void): void;
+  /** Called each time an instance that exited has been restarted and answers /ready. */
+  onRestart(listener: (e: StackRestart) => void): void;
+  /** Stops restarting, then SIGTERM everything (graceful shutdown; SIGKILL after 20 s); resolves when all have exited. */
   stop(): Promise<void>;
 }
 
@@ -69,4 +113,4 @@ export function freePort(): Promise<number>;
 export function runApiCli(script: string, env: NodeJS.ProcessEnv): Promise<string>;
 
 /** The local nginx configuration derived from nginx.conf. */
-export function localNginxConfig(options: { frontPort: number; host: string; ports: number[]; webDist: string; runDir: string }): string;
+export function localNginxConfig(options: { frontPort: number; host: string; ports: number[]; webDist: string; runDir: string; shieldAllowList?: string[] }): string;

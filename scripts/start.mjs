@@ -4,9 +4,13 @@
 //   build the web app → three API instances → front door (nginx or Node) → wait for Ctrl-C.
 // Environment: DATABASE_URL, REDIS_URL, REDIS_KEY_PREFIX and any API variable are passed on;
 // FRONT_PORT (8080), API_BASE_PORT (3001), API_INSTANCES (3), FRONT_DOOR (auto|nginx|node).
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// nginx is installed with apt-get when missing and we run as root (scripts/lib/ensure-nginx.mjs).
+// An instance that dies is restarted by the stack's supervisor; only nginx dying stops `start`.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FatalError, ROOT, bold, checkPostgresLogin, ensureServices, exitWith, green, pnpm, readPackage, say, warn } from './lib/common.mjs';
+import { ensureNginx } from './lib/ensure-nginx.mjs';
 
 const DEFAULT_DATABASE_URL = 'postgres://root@127.0.0.1:5432/ticketing';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -48,8 +52,12 @@ async function main() {
   const frontDoor = process.env.FRONT_DOOR ?? 'auto';
   if (!['auto', 'nginx', 'node'].includes(frontDoor)) throw new FatalError('FRONT_DOOR must be auto, nginx or node.');
 
-  say('Installing dependencies (pnpm install --frozen-lockfile)');
-  await must('pnpm install', pnpm(['install', '--frozen-lockfile']));
+  // Development dependencies too (vite builds the web app), even with NODE_ENV=production,
+  // which would otherwise make pnpm skip them ("vite: not found").
+  say('Installing dependencies (pnpm install --frozen-lockfile --prod=false)');
+  await must('pnpm install', pnpm(['install', '--frozen-lockfile', '--prod=false']));
+  const nginxMissing = frontDoor === 'node' ? null : await ensureNginx();
+  if (nginxMissing && frontDoor === 'nginx') throw new FatalError(nginxMissing);
 
   const services = await ensureServices({
     databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
@@ -57,7 +65,7 @@ async function main() {
     databaseUrlGiven: Boolean(process.env.DATABASE_URL),
   });
   await checkPostgresLogin(services.databaseUrl);
-  const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl };
+  const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, ...productionSecrets() };
 
   // The migrate CLI creates the database when it is missing, then applies pending migrations.
   say(`Creating (if missing) and migrating ${new URL(services.databaseUrl).pathname.slice(1)}`);
@@ -72,7 +80,7 @@ async function main() {
   const webDist = path.join(ROOT, 'apps/web/dist');
   if (web?.scripts?.build) {
     say('Building the web app (apps/web/dist)');
-    await must('web build', pnpm(['--filter', '@ticketing/web', 'run', 'build'], { env }));
+    await must('web build', pnpm(['--filter', '@ticketing/web', 'run', 'build'], { env: { ...env, NODE_ENV: 'production' } }));
   } else warn(`Skipping the web build: ${web ? '@ticketing/web has no build script' : 'apps/web/package.json does not exist yet'}.`);
 
   if (stopping) return;
@@ -86,7 +94,7 @@ async function main() {
     instances,
     webDist,
     frontDoor,
-    env: {},
+    env: productionSecrets(),
   });
   if (stopping) return void (await stack.stop());
 
@@ -100,7 +108,7 @@ async function main() {
   const line = '─'.repeat(60);
   console.log(`\n${line}`);
   console.log(`${green('Ticketing is running:')} ${bold(stack.url)}`);
-  const nodeWhy = frontDoor === 'node' ? 'FRONT_DOOR=node' : 'nginx is not installed';
+  const nodeWhy = frontDoor === 'node' ? 'FRONT_DOOR=node' : 'nginx is not installed: a fallback without micro-cache, gzip or shield';
   console.log(`  front door: ${stack.frontDoor === 'nginx' ? 'nginx (nginx.conf)' : `Node proxy (${nodeWhy})`}`);
   for (const i of stack.instances) console.log(`  ${i.id}: ${i.url}  log: ${path.relative(ROOT, i.logFile ?? '') || '(terminal)'}`);
   console.log('  demo accounts:');
@@ -109,19 +117,37 @@ async function main() {
   console.log(`Press Ctrl-C to stop (or: kill $(cat ${path.relative(ROOT, pidFile)})).`);
   console.log(line);
 
-  // One instance going away is survivable (the front door skips it); the front door itself or
-  // the last instance is not.
-  stack.onExit(async ({ who, code, signal, instancesLeft }) => {
-    if (stopping) return;
-    if (who !== 'nginx' && instancesLeft > 0) {
-      warn(`${who} exited (${signal ?? `code ${code}`}); the front door goes on with ${instancesLeft} instance(s). See its log.`);
-      return;
-    }
-    console.error(`\n${who} exited (${signal ?? `code ${code}`}); stopping the rest.`);
+  // An instance that exits is restarted by the supervisor (it prints what happens); the others
+  // keep serving meanwhile. nginx is the one URL: without it there is nothing to serve.
+  stack.onExit(async ({ who, code, signal }) => {
+    if (stopping || who !== 'nginx') return;
+    console.error(`\nnginx exited (${signal ?? `code ${code}`}); stopping the API instances.`);
     stopping = true;
     await stack.stop();
     process.exit(1);
   });
+}
+
+/**
+ * With NODE_ENV=production the API refuses to start without SESSION_SECRET and TICKET_SECRET.
+ * For a local production-mode run, make random ones once and keep them in .run/ (so sessions and
+ * ticket codes survive a restart); variables that are set win.
+ */
+function productionSecrets() {
+  if (process.env.NODE_ENV !== 'production' || (process.env.SESSION_SECRET && process.env.TICKET_SECRET)) return {};
+  const file = path.join(ROOT, '.run', 'local-secrets.json');
+  let saved = {};
+  if (existsSync(file)) saved = JSON.parse(readFileSync(file, 'utf8'));
+  else {
+    saved = { SESSION_SECRET: randomBytes(32).toString('hex'), TICKET_SECRET: randomBytes(32).toString('hex') };
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
+    warn(`NODE_ENV=production without SESSION_SECRET/TICKET_SECRET: generated local ones in ${path.relative(ROOT, file)}. Set real secrets for anything public.`);
+  }
+  return {
+    SESSION_SECRET: process.env.SESSION_SECRET || saved.SESSION_SECRET,
+    TICKET_SECRET: process.env.TICKET_SECRET || saved.TICKET_SECRET,
+  };
 }
 
 async function startStackLazy(opts) {

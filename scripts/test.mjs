@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npx -y pnpm@9.15.9 test`: every check the project has, in one command.
-//   install (frozen lockfile) → Chromium for the browser tests → PostgreSQL + Redis answer →
-//   typecheck every package → each package's `test` script → the web end-to-end tests.
+//   install (frozen lockfile) → Chromium for the browser tests → nginx (the front door of the stack
+//   and browser tests) → PostgreSQL + Redis answer → typecheck every package → each package's
+//   `test` script → the stack tests → the web end-to-end tests.
 // Exits non-zero when any step fails and ends with `steps: N passed, N failed[, N skipped]`.
 import { existsSync } from 'node:fs';
+import { aptInstall, ensureNginx } from './lib/ensure-nginx.mjs';
 import {
   FatalError,
   checkPostgresLogin,
@@ -68,10 +70,7 @@ async function ensureChromium() {
     );
   }
   say('Installing Chromium with apt-get (needed by the browser tests)');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const update = await run('apt-get', ['update'], { env, timeoutMs: 10 * MIN });
-  if (update !== 0) throw new FatalError(`apt-get update failed (exit ${update}).`);
-  const install = await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env, timeoutMs: 20 * MIN });
+  const install = await aptInstall(['chromium']);
   if (install !== 0) throw new FatalError(`apt-get install chromium failed (exit ${install}).`);
   if (!existsSync(CHROMIUM)) throw new FatalError(`apt-get installed chromium but ${CHROMIUM} does not exist.`);
   return 0;
@@ -107,6 +106,14 @@ async function main() {
     const tested = await run('promtool', ['test', 'rules', 'ops/prometheus/alerts.test.yml'], { timeoutMs: 2 * MIN });
     if (tested !== 0) return tested;
     return run(process.execPath, ['ops/grafana/check-queries.mjs'], { timeoutMs: 2 * MIN }); // the dashboard's PromQL
+  });
+
+  // The stack and browser tests run behind nginx, as production does; without it they fall back
+  // to the Node proxy, so a machine that cannot install nginx fails this step and says how.
+  await step('nginx for the front door', async () => {
+    const why = await ensureNginx();
+    if (why) throw new FatalError(why);
+    return 0;
   });
 
   const servicesUp = await step('PostgreSQL and Redis', async () => {

@@ -33,7 +33,7 @@ server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
 const stopWorkers = env.WORKERS ? startWorkers(deps, services) : () => Promise.resolve();
 
-server.listen(env.PORT, () => logger.info({ port: env.PORT }, 'api listening'));
+server.listen(env.PORT, env.HOST, () => logger.info({ host: env.HOST, port: env.PORT }, 'api listening'));
 
 let stopping = false;
 async function shutdown(signal: string) {

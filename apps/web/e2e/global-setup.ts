@@ -1,6 +1,6 @@
 // Starts the stack the browser tests talk to and tears it down afterwards:
 //   throwaway database (unique name) → migrate → seed → build the SPA (if its sources changed) →
-//   startStack (API instances + front door) with rate limits off, a unique Redis prefix and a
+//   startStack (three API instances behind nginx when installed) with rate limits off, a unique Redis prefix and a
 //   short hold time → tests → stop → drop the database and the Redis keys.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -120,7 +120,7 @@ export default async function setup(project: TestProject) {
       redisKeyPrefix,
       frontPort: 0,
       basePort: 0,
-      instances: Number(process.env.E2E_INSTANCES ?? 2),
+      instances: Number(process.env.E2E_INSTANCES ?? 3),
       webDist,
       migrate: true,
       seed: true,

@@ -8,6 +8,8 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** HTTP port of this API instance. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Address the HTTP server listens on: 0.0.0.0 in a container, 127.0.0.1 behind a local front door. */
+  HOST: z.string().min(1).default('0.0.0.0'),
   /** Name of this instance in logs and metrics (e.g. api-1). */
   INSTANCE_ID: z.string().min(1).default('api'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://root@127.0.0.1:5432/ticketing'),

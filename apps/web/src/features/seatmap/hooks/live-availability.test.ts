@@ -101,6 +101,30 @@ describe('LiveAvailability', () => {
     live.stop();
   });
 
+  it('when a refetch answers an older (micro-cached) snapshot after a gap, then it is ignored and fetched again until it catches up', async () => {
+    vi.useFakeTimers();
+    const server = { statuses: 'aaaa', version: 5 };
+    const fetchMock = availabilityServer(server);
+    vi.stubGlobal('fetch', fetchMock);
+    const live = new LiveAvailability(EVENT, { eventId: EVENT, version: 5, statuses: 'aaaa', counts: { available: 4, held: 0, sold: 0 } }, 4);
+    live.start();
+    FakeEventSource.last!.open();
+    await vi.advanceTimersByTimeAsync(0);
+    FakeEventSource.last!.send({ version: 6, changes: [[0, 'h']] });
+    // The front door still serves version 5; the stream then skips to 8 (a gap).
+    FakeEventSource.last!.send({ version: 8, changes: [[3, 'h']] });
+    await vi.advanceTimersByTimeAsync(0);
+    const afterStale = { version: live.getSnapshot().version, statuses: Array.from(live.getSnapshot().statuses) };
+
+    Object.assign(server, { statuses: 'hash', version: 8 });
+    await vi.advanceTimersByTimeAsync(1200);
+
+    expect(afterStale).toEqual({ version: 6, statuses: [STATUS.held, STATUS.available, STATUS.available, STATUS.available] });
+    expect(live.getSnapshot().version).toBe(8);
+    expect(Array.from(live.getSnapshot().statuses)).toEqual([STATUS.held, STATUS.available, STATUS.sold, STATUS.held]);
+    live.stop();
+  });
+
   it('when the stream keeps failing, then it falls back to polling the snapshot', async () => {
     vi.useFakeTimers();
     const server = { statuses: 'aa', version: 1 };

@@ -17,6 +17,11 @@ export interface LiveSnapshot {
 export type TakenListener = (indices: number[]) => void;
 
 const POLL_MS = 4000;
+/**
+ * The front door micro-caches the snapshot for 1 s (docs/adr/0010-front-door-retries-and-micro-cache.md):
+ * a refetch may answer a version older than the stream already told us about. Look again after this.
+ */
+const STALE_RETRY_MS = 1100;
 const MAX_STREAM_ERRORS_BEFORE_POLLING = 3;
 
 function countStatuses(s: Uint8Array) {
@@ -44,6 +49,9 @@ export class LiveAvailability {
   private streamErrors = 0;
   private refetching: Promise<void> | null = null;
   private stopped = false;
+  /** The newest version the stream announced; a snapshot older than it is looked for again. */
+  private wantedVersion = 0;
+  private staleRetryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly eventId: string,
@@ -69,6 +77,8 @@ export class LiveAvailability {
     this.source = null;
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = null;
+    if (this.staleRetryTimer) clearTimeout(this.staleRetryTimer);
+    this.staleRetryTimer = null;
   }
 
   /** For useSyncExternalStore. */
@@ -124,7 +134,10 @@ export class LiveAvailability {
         return;
       }
       const r = applyChanges(this.snap.statuses, this.snap.version, msg);
-      if (r.kind === 'gap') void this.refetch();
+      if (r.kind === 'gap') {
+        this.wantedVersion = Math.max(this.wantedVersion, msg.version);
+        void this.refetch();
+      }
       else if (r.kind === 'applied') {
         this.etag = `W/"av-${r.version}"`;
         this.emit({ version: r.version, counts: countStatuses(this.snap.statuses) });
@@ -153,6 +166,14 @@ export class LiveAvailability {
     void this.refetch();
   }
 
+  private retryStaleSoon(): void {
+    if (this.staleRetryTimer || this.stopped) return;
+    this.staleRetryTimer = setTimeout(() => {
+      this.staleRetryTimer = null;
+      void this.refetch();
+    }, STALE_RETRY_MS);
+  }
+
   /** Fetch the snapshot unless unchanged (304); diff it against ours to report taken seats. */
   refetch(): Promise<void> {
     if (this.refetching) return this.refetching;
@@ -161,8 +182,15 @@ export class LiveAvailability {
         const r = await fetchAvailability(this.eventId, this.etag);
         if (r.kind === 'not_modified' || this.stopped) {
           if (this.snap.mode === 'offline') this.emit({ mode: this.pollTimer ? 'polling' : 'live' });
+          if (this.snap.version < this.wantedVersion) this.retryStaleSoon();
           return;
         }
+        // Never go back to an older snapshot (a cached one): keep ours and look again shortly.
+        if (r.availability.version < this.snap.version) {
+          this.retryStaleSoon();
+          return;
+        }
+        if (r.availability.version < this.wantedVersion) this.retryStaleSoon();
         const next = decodeStatuses(r.availability.statuses, this.snap.statuses.length);
         const changed: [number, StatusCode][] = [];
         for (let i = 0; i < next.length; i++) if (next[i] !== this.snap.statuses[i]) changed.push([i, next[i] as StatusCode]);
