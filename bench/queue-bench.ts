@@ -4,7 +4,8 @@
  *   cd apps/api && npx tsx ../../bench/queue-bench.ts
  *
  * 1. Creates a scratch database (migrated) and Redis key prefix, starts one API instance
- *    (apps/api/src/main.ts, RATE_LIMITS=off, WORKERS=off, LOG_LEVEL=warn) on a free port.
+ *    (apps/api/src/main.ts, rate limits raised, WORKERS=off, LOG_LEVEL=warn) on a free port
+ *    (QUEUE_BENCH_PORT to choose it).
  * 2. Bulk join: N − S sessions through QueueService (the join Lua script), 64 in flight.
  * 3. HTTP join: S sessions through POST /events/:id/queue (their cookies are kept).
  * 4. Status polls: GET /events/:id/queue from those S sessions, open loop at a target rate.
@@ -40,6 +41,7 @@ import { QueueService } from '../apps/api/src/modules/queue/queue.service.js';
 import { queueKeys } from '../apps/api/src/modules/queue/queue.scripts.js';
 import type { AppDeps } from '../apps/api/src/app.js';
 import { createTestEvent } from '../apps/api/test/factories.js';
+import { apiNodeArgs } from '../apps/api/bin/node-flags.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const apiDir = path.resolve(here, '../apps/api');
@@ -193,7 +195,7 @@ async function main() {
   const databaseUrl = u.toString();
   await migrate(databaseUrl);
   const prefix = `qbench:${started}:`;
-  const port = 38_000 + Math.floor(Math.random() * 1000);
+  const port = Number(process.env.QUEUE_BENCH_PORT ?? 38_000 + Math.floor(Math.random() * 1000));
   const apiEnv: Record<string, string> = {
     NODE_ENV: 'production',
     PORT: String(port),
@@ -203,7 +205,8 @@ async function main() {
     REDIS_KEY_PREFIX: prefix,
     SESSION_SECRET: 'queue-bench-session-secret-0123456789',
     TICKET_SECRET: 'queue-bench-ticket-secret-0123456789',
-    RATE_LIMITS: 'off',
+    // Rate limits on, as in production, raised so one loopback client is not throttled.
+    RATE_LIMIT_API_PER_IP: '100000000',
     WORKERS: 'false',
     LOG_LEVEL: 'warn',
     // The bulk entries never poll; keep them alive for the whole run.
@@ -230,8 +233,8 @@ async function main() {
   // QUEUE_BENCH_API_STDOUT=file keeps the API's stdout (e.g. with --trace-gc-nvp in QUEUE_BENCH_NODE_FLAGS).
   const stdout = process.env.QUEUE_BENCH_API_STDOUT ? openSync(process.env.QUEUE_BENCH_API_STDOUT, 'w') : 'ignore';
   const apiSpawnedAt = performance.now();
-  // The same node flags as scripts/stack.mjs gives every instance (API_NODE_FLAGS).
-  const api = spawn(process.execPath, ['--no-allocation-site-pretenuring', ...nodeFlags, '--import', 'tsx', 'src/main.ts'], { cwd: apiDir, env: { ...process.env, ...apiEnv }, stdio: ['ignore', stdout, 'inherit'] });
+  // The API's own node flags (apps/api/bin/node-flags.mjs), then the benchmark's.
+  const api = spawn(process.execPath, apiNodeArgs('src/main.ts', nodeFlags), { cwd: apiDir, env: { ...process.env, ...apiEnv }, stdio: ['ignore', stdout, 'inherit'] });
   const cleanup = async () => {
     api.kill('SIGTERM');
     let cursor = '0';

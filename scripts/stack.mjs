@@ -21,7 +21,7 @@ export const API_PATH = /^\/(api(\/|$)|health$|ready$|metrics$)/;
  * Node flags every API instance runs with: the same list as `API_NODE_FLAGS` in
  * apps/api/src/platform/server.ts, which says why (platform.test.ts checks they agree).
  */
-export const API_NODE_FLAGS = ['--no-allocation-site-pretenuring'];
+export const { API_NODE_FLAGS } = await import('../apps/api/bin/node-flags.mjs');
 
 /** A free TCP port on 127.0.0.1 (the OS picks it). */
 export function freePort() {

@@ -1,0 +1,3 @@
+export declare const API_NODE_FLAGS: readonly string[];
+export declare function missingNodeFlags(execArgv?: readonly string[]): string[];
+export declare function apiNodeArgs(script: string, extra?: readonly string[]): string[];
