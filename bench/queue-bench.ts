@@ -42,6 +42,7 @@ import { queueKeys } from '../apps/api/src/modules/queue/queue.scripts.js';
 import type { AppDeps } from '../apps/api/src/app.js';
 import { createTestEvent } from '../apps/api/test/factories.js';
 import { apiNodeArgs } from '../apps/api/bin/node-flags.mjs';
+import { RAISED_RATE_LIMITS } from './lib/raised-limits.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const apiDir = path.resolve(here, '../apps/api');
@@ -205,8 +206,7 @@ async function main() {
     REDIS_KEY_PREFIX: prefix,
     SESSION_SECRET: 'queue-bench-session-secret-0123456789',
     TICKET_SECRET: 'queue-bench-ticket-secret-0123456789',
-    // Rate limits on, as in production, raised so one loopback client is not throttled.
-    RATE_LIMIT_API_PER_IP: '100000000',
+    ...RAISED_RATE_LIMITS,
     WORKERS: 'false',
     LOG_LEVEL: 'warn',
     // The bulk entries never poll; keep them alive for the whole run.
@@ -280,8 +280,8 @@ async function main() {
       if (r.status !== 200) throw new Error(`join ${r.status} ${r.body}`);
       const cookie = r.setCookie?.find((c) => c.startsWith('tk.sid='))?.split(';')[0];
       if (!cookie) throw new Error('no cookie');
-      // The signed poll cookie lets the status poll take the fast path (queue.hot-status.ts);
-      // QUEUE_BENCH_SESSION_ONLY=1 drops it to measure the full Express/session path instead.
+      // The signed poll cookie lets the status poll skip the session read (queueStatusRoutes in
+      // queue.routes.ts); QUEUE_BENCH_SESSION_ONLY=1 drops it to measure the session path instead.
       const ticket = r.setCookie?.find((c) => c.startsWith('tk.q='))?.split(';')[0];
       if (!ticket && !SESSION_ONLY) throw new Error('no tk.q cookie');
       cookies[i] = SESSION_ONLY || !ticket ? cookie : `${cookie}; ${ticket}`;
@@ -345,7 +345,7 @@ async function main() {
         const s = performance.now();
         const r = await request(agent, port, 'GET', `/api/v1/events/${eventId}/queue`, cookies[i % cookies.length]);
         capLat.push(performance.now() - s);
-        // The normal route re-issues tk.q on every answer; the fast path sets no cookie.
+        // The normal route re-issues tk.q on every answer; the lean status route sets no cookie.
         if (r.setCookie?.length) capFellThrough++;
       }
     }));
