@@ -28,8 +28,6 @@ const { app, services } = createApp(deps);
 
 // The production server factory (docs/adr/0004-express-server-subclassing.md).
 const server = createHttpServer(app);
-server.keepAliveTimeout = 65_000;
-server.headersTimeout = 66_000;
 const stopWorkers = env.WORKERS ? startWorkers(deps, services) : () => Promise.resolve();
 
 server.listen(env.PORT, () => logger.info({ port: env.PORT }, 'api listening'));

@@ -14,6 +14,9 @@ const built = new WeakMap<Express, Classes>();
  * `Object.setPrototypeOf` finds the prototype already in place and V8 keeps its object shapes.
  * Express's methods and `req.app` resolve exactly as before. Done once per app, never per request.
  * Why, how to re-measure and when to drop it: docs/adr/0004-express-server-subclassing.md.
+ *
+ * Idle keep-alive connections are kept 65 s, longer than the front door keeps its upstream
+ * connections, so the server never closes a socket a client is about to reuse.
  */
 export function createHttpServer(app: Express, options: http.ServerOptions = {}): http.Server {
   let classes = built.get(app);
@@ -27,5 +30,8 @@ export function createHttpServer(app: Express, options: http.ServerOptions = {})
     classes = { IncomingMessage: AppRequest, ServerResponse: AppResponse as unknown as typeof http.ServerResponse };
     built.set(app, classes);
   }
-  return http.createServer({ ...options, ...classes }, app);
+  const server = http.createServer({ ...options, ...classes }, app);
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }
