@@ -48,9 +48,8 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# `node --import tsx` (not the tsx CLI) so SIGTERM reaches the API directly: graceful shutdown.
-# --no-allocation-site-pretenuring: see API_NODE_FLAGS in apps/api/src/platform/server.ts.
-CMD ["node", "--no-allocation-site-pretenuring", "--import", "tsx", "--import=./src/platform/tracing.ts", "src/main.ts"]
+# The launcher starts the API with its node flags (apps/api/bin/node-flags.mjs) and forwards SIGTERM.
+CMD ["node", "bin/api.mjs"]
 
 # ---- front door: nginx + the built SPA -----------------------------------------------------
 FROM nginx:1.27-alpine AS web

@@ -4,6 +4,7 @@
  * Uses Redis key prefix bench-disc: and deletes the event it creates.
  */
 import http from 'node:http';
+import { createHttpServer } from '../apps/api/src/platform/server.js';
 import { loadEnv } from '../apps/api/src/config/env.js';
 import { createPool } from '../apps/api/src/platform/db.js';
 import { createRedis, redisReady } from '../apps/api/src/platform/redis.js';
@@ -11,13 +12,14 @@ import { createLogger } from '../apps/api/src/platform/logger.js';
 import { createMetrics } from '../apps/api/src/platform/metrics.js';
 import { createApp } from '../apps/api/src/app.js';
 import { SEED_VENUE_IDS } from '../apps/api/src/db/seed-data.js';
+import { RAISED_RATE_LIMITS } from './lib/raised-limits.mjs';
 
-const env = loadEnv({ ...process.env, RATE_LIMITS: 'off', LOG_LEVEL: 'silent', REDIS_KEY_PREFIX: 'bench-disc:' });
+const env = loadEnv({ ...process.env, ...RAISED_RATE_LIMITS, LOG_LEVEL: 'silent', REDIS_KEY_PREFIX: 'bench-disc:' });
 const db = createPool(env.DATABASE_URL, 10);
 const redis = createRedis(env.REDIS_URL, env.REDIS_KEY_PREFIX);
 await redisReady(redis);
 const { app, services } = createApp({ env, db, redis, logger: createLogger('silent', 'b'), metrics: createMetrics('b'), readinessDetails: {} });
-const server = http.createServer(app).listen(0);
+const server = createHttpServer(app).listen(0);
 const port = (server.address() as { port: number }).port;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 const get = (path: string) => new Promise<number>((res, rej) => http.get({ port, path, agent }, (r) => { r.resume(); r.on('end', () => res(r.statusCode!)); }).on('error', rej));

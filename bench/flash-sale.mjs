@@ -21,6 +21,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { startStack } from '../scripts/stack.mjs';
 import { cpuMsOfPids, cpuMsOfProcessesNamed } from './lib/proc-cpu.mjs';
+import { RAISED_RATE_LIMITS } from './lib/raised-limits.mjs';
 
 const require = createRequire(new URL('../apps/api/package.json', import.meta.url));
 const pg = require('pg');
@@ -238,7 +239,7 @@ async function main() {
       NODE_ENV: 'production',
       SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
       TICKET_SECRET: 'bench-ticket-secret-0123456789abcdef',
-      RATE_LIMITS: 'off',
+      ...RAISED_RATE_LIMITS,
       LOG_LEVEL: 'warn',
       BCRYPT_ROUNDS: '4',
       DATABASE_POOL_SIZE: '20',

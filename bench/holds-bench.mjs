@@ -27,9 +27,8 @@ const AVAIL_CONNECTIONS = Number(process.env.AVAIL_CONNECTIONS ?? 50);
 const SEATS = Number(process.env.SEATS ?? 20000);
 const AVAIL_THREADS = Number(process.env.AVAIL_THREADS ?? 2);
 const CHECKOUT_ITERATIONS = Number(process.env.CHECKOUT_ITERATIONS ?? 200);
-// hold + release pairs before part (a) measures: V8 keeps optimising the request path for a few
-// thousand requests, so a short warm-up measures the JIT as much as the API (a server in a real
-// on-sale has been up for hours; bench/README.md, third pass)
+// hold + release pairs before part (a) measures, so the figures describe a warmed-up server (V8
+// keeps optimising the request path for a few thousand requests), as in a real on-sale
 const HOLD_WARMUP = Number(process.env.HOLD_WARMUP ?? 2000);
 // Optional: the API's process id, to report its CPU time per request (a figure that does not depend on
 // how busy the rest of the machine is, unlike latency and req/s on a shared box).
@@ -142,7 +141,7 @@ async function benchHealth(n = 1000) {
 async function register() {
   const email = `bench.${Date.now().toString(36)}.${randomBytes(3).toString('hex')}@example.test`;
   const res = await call('POST', '/api/v1/auth/register', { body: { email, password: 'bench-password-42', name: 'Bench' } });
-  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text} (is RATE_LIMITS=off?)`);
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text} (start the API with raised rate limits: bench/README.md)`);
   return String(res.headers['set-cookie'][0]).split(';')[0];
 }
 

@@ -4,7 +4,8 @@
  *   cd apps/api && npx tsx ../../bench/queue-bench.ts
  *
  * 1. Creates a scratch database (migrated) and Redis key prefix, starts one API instance
- *    (apps/api/src/main.ts, RATE_LIMITS=off, WORKERS=off, LOG_LEVEL=warn) on a free port.
+ *    (apps/api/src/main.ts, rate limits raised, WORKERS=off, LOG_LEVEL=warn) on a free port
+ *    (QUEUE_BENCH_PORT to choose it).
  * 2. Bulk join: N − S sessions through QueueService (the join Lua script), 64 in flight.
  * 3. HTTP join: S sessions through POST /events/:id/queue (their cookies are kept).
  * 4. Status polls: GET /events/:id/queue from those S sessions, open loop at a target rate.
@@ -40,6 +41,8 @@ import { QueueService } from '../apps/api/src/modules/queue/queue.service.js';
 import { queueKeys } from '../apps/api/src/modules/queue/queue.scripts.js';
 import type { AppDeps } from '../apps/api/src/app.js';
 import { createTestEvent } from '../apps/api/test/factories.js';
+import { apiNodeArgs } from '../apps/api/bin/node-flags.mjs';
+import { RAISED_RATE_LIMITS } from './lib/raised-limits.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const apiDir = path.resolve(here, '../apps/api');
@@ -193,7 +196,7 @@ async function main() {
   const databaseUrl = u.toString();
   await migrate(databaseUrl);
   const prefix = `qbench:${started}:`;
-  const port = 38_000 + Math.floor(Math.random() * 1000);
+  const port = Number(process.env.QUEUE_BENCH_PORT ?? 38_000 + Math.floor(Math.random() * 1000));
   const apiEnv: Record<string, string> = {
     NODE_ENV: 'production',
     PORT: String(port),
@@ -203,7 +206,7 @@ async function main() {
     REDIS_KEY_PREFIX: prefix,
     SESSION_SECRET: 'queue-bench-session-secret-0123456789',
     TICKET_SECRET: 'queue-bench-ticket-secret-0123456789',
-    RATE_LIMITS: 'off',
+    ...RAISED_RATE_LIMITS,
     WORKERS: 'false',
     LOG_LEVEL: 'warn',
     // The bulk entries never poll; keep them alive for the whole run.
@@ -230,8 +233,8 @@ async function main() {
   // QUEUE_BENCH_API_STDOUT=file keeps the API's stdout (e.g. with --trace-gc-nvp in QUEUE_BENCH_NODE_FLAGS).
   const stdout = process.env.QUEUE_BENCH_API_STDOUT ? openSync(process.env.QUEUE_BENCH_API_STDOUT, 'w') : 'ignore';
   const apiSpawnedAt = performance.now();
-  // The same node flags as scripts/stack.mjs gives every instance (API_NODE_FLAGS).
-  const api = spawn(process.execPath, ['--no-allocation-site-pretenuring', ...nodeFlags, '--import', 'tsx', 'src/main.ts'], { cwd: apiDir, env: { ...process.env, ...apiEnv }, stdio: ['ignore', stdout, 'inherit'] });
+  // The API's own node flags (apps/api/bin/node-flags.mjs), then the benchmark's.
+  const api = spawn(process.execPath, apiNodeArgs('src/main.ts', nodeFlags), { cwd: apiDir, env: { ...process.env, ...apiEnv }, stdio: ['ignore', stdout, 'inherit'] });
   const cleanup = async () => {
     api.kill('SIGTERM');
     let cursor = '0';
@@ -277,8 +280,8 @@ async function main() {
       if (r.status !== 200) throw new Error(`join ${r.status} ${r.body}`);
       const cookie = r.setCookie?.find((c) => c.startsWith('tk.sid='))?.split(';')[0];
       if (!cookie) throw new Error('no cookie');
-      // The signed poll cookie lets the status poll take the fast path (queue.hot-status.ts);
-      // QUEUE_BENCH_SESSION_ONLY=1 drops it to measure the full Express/session path instead.
+      // The signed poll cookie lets the status poll skip the session read (queueStatusRoutes in
+      // queue.routes.ts); QUEUE_BENCH_SESSION_ONLY=1 drops it to measure the session path instead.
       const ticket = r.setCookie?.find((c) => c.startsWith('tk.q='))?.split(';')[0];
       if (!ticket && !SESSION_ONLY) throw new Error('no tk.q cookie');
       cookies[i] = SESSION_ONLY || !ticket ? cookie : `${cookie}; ${ticket}`;
@@ -342,7 +345,7 @@ async function main() {
         const s = performance.now();
         const r = await request(agent, port, 'GET', `/api/v1/events/${eventId}/queue`, cookies[i % cookies.length]);
         capLat.push(performance.now() - s);
-        // The normal route re-issues tk.q on every answer; the fast path sets no cookie.
+        // The normal route re-issues tk.q on every answer; the lean status route sets no cookie.
         if (r.setCookie?.length) capFellThrough++;
       }
     }));

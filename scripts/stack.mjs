@@ -24,10 +24,10 @@ export { API_PATH, freePort, localNginxConfig };
 const API_DIR = path.join(ROOT, 'apps/api');
 
 /**
- * Node flags every API instance runs with: the same list as `API_NODE_FLAGS` in
- * apps/api/src/platform/server.ts, which says why (platform.test.ts checks they agree).
+ * Node flags and preloads every API instance runs with, named once in apps/api/bin/node-flags.mjs
+ * (docs/adr/0005-node-flags.md).
  */
-export const API_NODE_FLAGS = ['--no-allocation-site-pretenuring'];
+export const { API_NODE_FLAGS, apiNodeArgs } = await import('../apps/api/bin/node-flags.mjs');
 
 /**
  * Run one of the API's CLIs (`src/db/migrate-cli.ts`, `src/db/seed-cli.ts`) with tsx, in the
@@ -113,7 +113,7 @@ export async function startStack({
   });
   const spawnInstance = (spec) => {
     const piped = Boolean(spec.logFile) || output === 'ignore';
-    const child = spawn(process.execPath, [...API_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, apiNodeArgs('src/main.ts', nodeArgs), {
       cwd: API_DIR,
       env: { ...baseEnv, PORT: String(spec.port), INSTANCE_ID: spec.id },
       stdio: ['ignore', piped ? 'pipe' : 'inherit', piped ? 'pipe' : 'inherit'],
@@ -144,31 +144,11 @@ export async function startStack({
   };
 
   try {
-<<<<<<< HEAD
-    for (let i = 0; i < instances; i++) {
-      const id = `api-${i + 1}`;
-      const logFile = logDir ? path.join(logDir, `${id}.log`) : null;
-      const child = spawn(process.execPath, [...API_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', '--import=./src/platform/tracing.ts', 'src/main.ts'], {
-        cwd: API_DIR,
-        env: { ...baseEnv, PORT: String(ports[i]), INSTANCE_ID: id },
-        stdio: ['ignore', logFile || output === 'ignore' ? 'pipe' : 'inherit', logFile || output === 'ignore' ? 'pipe' : 'inherit'],
-      });
-      if (logFile) {
-        const out = createWriteStream(logFile, { flags: 'a' });
-        child.stdout.pipe(out);
-        child.stderr.pipe(out);
-      } else if (output === 'ignore') {
-        child.stdout.resume();
-        child.stderr.resume();
-      }
-      procs.push({ id, port: ports[i], url: `http://127.0.0.1:${ports[i]}`, child, logFile });
-=======
     await supervisor.start();
     const nginxInstalled = Boolean(nginxBinary());
     const useNginx = frontDoor === 'nginx' || (frontDoor === 'auto' && nginxInstalled);
     if (!useNginx && frontDoor === 'auto') {
       warn(`nginx is not installed: using the Node fallback proxy (no micro-cache, no gzip, no request shield; not what production runs). ${NGINX_INSTALL_HINT}`);
->>>>>>> stack
     }
     if (useNginx) {
       front = await startNginx({ frontPort, host, ports, webDist, runDir, shieldAllowList });

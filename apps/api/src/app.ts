@@ -1,4 +1,4 @@
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express } from 'express';
 import helmet from 'helmet';
 import session from 'express-session';
 import RedisStore from 'connect-redis';
@@ -18,10 +18,8 @@ import { AuthService } from './modules/auth/auth.service.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { QueueService } from './modules/queue/queue.service.js';
 import { InventoryService } from './modules/inventory/inventory.service.js';
-import { inventoryRoutes } from './modules/inventory/inventory.routes.js';
-import { answerBeforeExpress, inventoryHotReads } from './modules/inventory/inventory.hot-reads.js';
-import { queueRoutes } from './modules/queue/queue.routes.js';
-import { queueHotStatus } from './modules/queue/queue.hot-status.js';
+import { inventoryPublicRoutes, inventoryRoutes } from './modules/inventory/inventory.routes.js';
+import { queueRoutes, queueStatusRoutes } from './modules/queue/queue.routes.js';
 import { queueAdminRoutes } from './modules/queue/queue-admin.routes.js';
 import { EventsService } from './modules/events/events.service.js';
 import { adminEventRoutes, eventRoutes } from './modules/events/events.routes.js';
@@ -99,16 +97,6 @@ export function createApp(deps: AppDeps): App {
     venues: new VenuesService(deps, { onChange: () => services.events.invalidate() }),
   };
 
-  const hotOptions = { metrics: deps.metrics, security, rateLimit: limiters.api, rateLimitOff: env.RATE_LIMITS === 'off' };
-  const inventoryHot = inventoryHotReads(services.inventory, hotOptions);
-  // The waiting-room status poll takes the same fast path (queue.hot-status.ts, waiting-room.md).
-  const queueHot = queueHotStatus(services.queue, hotOptions);
-  const hot: RequestHandler = (req, res, next) => inventoryHot(req, res, () => queueHot(req, res, next));
-  // Hot public reads (availability, seat map, queue status poll) are answered first, before the
-  // logging/session stack; they keep the request id, security headers, rate limit and metrics
-  // (inventory.md). Without a limiter to run they are answered before Express's own per-request setup.
-  if (env.RATE_LIMITS !== 'off' || !answerBeforeExpress(app, hot)) app.use(hot);
-
   // Request id: accept a sane incoming X-Request-Id, else mint one; echo it back; carry it in logs.
   app.use((req, res, next) => {
     const incoming = req.get('x-request-id');
@@ -122,6 +110,14 @@ export function createApp(deps: AppDeps): App {
   app.use(healthRoutes(deps));
 
   app.use(security);
+  // One pipeline for every request (docs/adr/0007-one-request-pipeline.md). The per-IP API limit
+  // runs for all of /api/v1 before anything reads a body or a session. The public reads every fan
+  // polls (seat map, availability, the waiting-room poll with a valid poll cookie) need neither
+  // a body nor a session: their routers sit before those, and fall through to the routes below
+  // for anything they do not answer.
+  app.use('/api/v1', limiters.api);
+  app.use('/api/v1', inventoryPublicRoutes(services));
+  app.use('/api/v1/events/:eventId/queue', queueStatusRoutes(services.queue));
   // A stadium layout (tens of thousands of seats) is far larger than any other body.
   app.use('/api/v1/admin/venues', express.json({ limit: '8mb', type: ['application/json', 'application/*+json'] }));
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
@@ -139,7 +135,6 @@ export function createApp(deps: AppDeps): App {
   app.use(csrfGuard(env.ALLOWED_ORIGINS));
 
   const api = express.Router();
-  api.use(limiters.api);
   api.use('/auth', authRoutes(services, limiters));
   api.use(inventoryRoutes(services));
   api.use('/events/:eventId/queue', queueRoutes(services));

@@ -3,7 +3,8 @@ import { createAppPools } from './platform/db.js';
 import { createRedis } from './platform/redis.js';
 import { createLogger } from './platform/logger.js';
 import { createMetrics, observePools, observeRedis } from './platform/metrics.js';
-import { createHttpServer, missingNodeFlags } from './platform/server.js';
+import { createHttpServer } from './platform/server.js';
+import { missingNodeFlags } from '../bin/node-flags.mjs';
 import { createApp } from './app.js';
 import { startWorkers } from './workers.js';
 
@@ -17,7 +18,7 @@ try {
 
 const logger = createLogger(env.LOG_LEVEL, env.INSTANCE_ID);
 const missing = missingNodeFlags();
-if (missing.length) logger.warn({ missing }, 'started without the recommended node flags (platform/server.ts API_NODE_FLAGS): longer GC pauses under load');
+if (missing.length) logger.warn({ missing }, 'started without the API node flags: start it with bin/api.mjs (docs/adr/0005-node-flags.md)');
 // The main pool and the seat-hold pool (platform/db.ts, architecture.md "Hold commits").
 const { db, holdsDb } = createAppPools(env, env.DATABASE_POOL_SIZE);
 const redis = createRedis(env.REDIS_URL, env.REDIS_KEY_PREFIX);
@@ -27,10 +28,8 @@ observeRedis(metrics, { main: redis });
 const deps = { env, db, holdsDb, redis, logger, metrics, readinessDetails: {} };
 const { app, services } = createApp(deps);
 
-// Built so Express never re-prototypes a request (platform/server.ts: young-GC pauses).
+// The production server factory (docs/adr/0004-express-server-subclassing.md).
 const server = createHttpServer(app);
-server.keepAliveTimeout = 65_000;
-server.headersTimeout = 66_000;
 const stopWorkers = env.WORKERS ? startWorkers(deps, services) : () => Promise.resolve();
 
 server.listen(env.PORT, env.HOST, () => logger.info({ host: env.HOST, port: env.PORT }, 'api listening'));

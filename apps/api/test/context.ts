@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type http from 'node:http';
 import pg from 'pg';
 import request from 'supertest';
 import { inject } from 'vitest';
@@ -7,6 +8,7 @@ import { createAppPools } from '../src/platform/db.js';
 import { createRedis, redisReady, type Redis } from '../src/platform/redis.js';
 import { createLogger } from '../src/platform/logger.js';
 import { createMetrics } from '../src/platform/metrics.js';
+import { createHttpServer } from '../src/platform/server.js';
 import { createApp, type App, type AppDeps } from '../src/app.js';
 
 export interface TestContext extends App {
@@ -15,6 +17,8 @@ export interface TestContext extends App {
   db: pg.Pool;
   redis: Redis;
   databaseUrl: string;
+  /** The app behind the production server factory (platform/server.ts), as main.ts serves it. */
+  server: http.Server;
   /** A supertest agent that keeps cookies: one browser session. */
   agent: () => ReturnType<typeof request.agent>;
   /** A second app (another "instance") on the same database and Redis prefix. */
@@ -24,6 +28,8 @@ export interface TestContext extends App {
 
 export interface TestApp extends App {
   deps: AppDeps;
+  /** The app behind the production server factory (platform/server.ts), as main.ts serves it. */
+  server: http.Server;
   agent: () => ReturnType<typeof request.agent>;
 }
 
@@ -56,21 +62,29 @@ export async function createTestDatabase(): Promise<string> {
 }
 
 /**
- * A fresh database, a fresh Redis key prefix and an app wired to them. Workers are not
- * started; tests run a worker's `run()` themselves or start them explicitly.
+ * A fresh database, a fresh Redis key prefix and an app wired to them, on the production
+ * configuration (NODE_ENV=production, rate limits on) with limits raised so a test's many requests
+ * from one address pass; a test of a limit sets its own low limit. Cookies are not `Secure`
+ * because supertest speaks plain HTTP. Workers are not started; tests run a worker's `run()`
+ * themselves or start them explicitly.
  */
 export async function createTestContext(envOverrides: Record<string, string> = {}): Promise<TestContext> {
   const databaseUrl = await createTestDatabase();
   const prefix = `tkt:${inject('runId')}:${uniqueName()}:`;
   const baseEnv: Record<string, string> = {
-    NODE_ENV: 'test',
+    NODE_ENV: 'production',
+    TICKET_SECRET: 'test-ticket-secret-0123456789',
+    COOKIE_SECURE: 'false',
     DATABASE_URL: databaseUrl,
     REDIS_URL: inject('redisUrl'),
     REDIS_KEY_PREFIX: prefix,
     SESSION_SECRET: 'test-session-secret-0123456789',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     BCRYPT_ROUNDS: '4',
-    RATE_LIMITS: 'off',
+    RATE_LIMIT_API_PER_IP: '1000000',
+    RATE_LIMIT_LOGIN_PER_IP: '1000000',
+    RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000000',
+    RATE_LIMIT_REGISTER_PER_IP: '1000000',
     WORKERS: 'false',
   };
   const closers: (() => Promise<unknown>)[] = [];
@@ -87,7 +101,8 @@ export async function createTestContext(envOverrides: Record<string, string> = {
     closers.push(() => redis.quit().catch(() => redis.disconnect()));
     const deps: AppDeps = { env, db: pool, holdsDb, redis, logger: createLogger(env.LOG_LEVEL, env.INSTANCE_ID), metrics: createMetrics(env.INSTANCE_ID), readinessDetails: {} };
     const app = createApp(deps);
-    return { ...app, deps, env, db: pool, redis, agent: () => request.agent(app.app) };
+    const server = createHttpServer(app.app);
+    return { ...app, deps, env, db: pool, redis, server, agent: () => request.agent(server) };
   };
 
   const main = build({}, null);

@@ -32,7 +32,7 @@ const EnvSchema = z.object({
   /** Trust X-Forwarded-* from this many proxy hops (nginx in front = 1). */
   TRUST_PROXY: z.coerce.number().int().min(0).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** `off` turns every rate limit off (load tests from one loopback address). */
+  /** `off` mounts no limiter at all and changes nothing else; load tests raise the limits instead. */
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(20),
   RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),

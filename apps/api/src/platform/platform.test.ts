@@ -5,9 +5,8 @@ import { errorHandler } from './http.js';
 import { createLogger } from './logger.js';
 import { routeLabel } from './metrics.js';
 import { accessLog } from './access-log.js';
-import { API_NODE_FLAGS, createHttpServer, missingNodeFlags } from './server.js';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createHttpServer } from './server.js';
+import { API_NODE_FLAGS, TRACING_PRELOAD, apiNodeArgs, missingNodeFlags } from '../../bin/node-flags.mjs';
 import { vi } from 'vitest';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
@@ -170,25 +169,13 @@ describe('HTTP server (createHttpServer)', () => {
 });
 
 describe('API node flags', () => {
-  const root = fileURLToPath(new URL('../../../../', import.meta.url));
-  const read = (p: string) => readFileSync(root + p, 'utf8');
-
-  it('when the API is started by the stack, the Dockerfile, its start or dev script or the queue benchmark, then every one passes the same flags', async () => {
+  it('when the API is started by the launcher, the stack or the queue benchmark, then each takes the flags from the one list', async () => {
     // @ts-expect-error: plain ESM script without types
-    const stack = (await import('../../../../scripts/stack.mjs')) as { API_NODE_FLAGS: string[] };
+    const stack = (await import('../../../../scripts/stack.mjs')) as { API_NODE_FLAGS: readonly string[] };
     expect(API_NODE_FLAGS.length).toBeGreaterThan(0);
-    expect(stack.API_NODE_FLAGS).toEqual(API_NODE_FLAGS);
-    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(read('Dockerfile'))![1]!) as string[];
-    const scripts = (JSON.parse(read('apps/api/package.json')) as { scripts: Record<string, string> }).scripts;
-    const start = scripts.start!.split(' ');
-    const dev = scripts.dev!.split(' ');
-    const queueBench = read('bench/queue-bench.ts');
-    for (const f of API_NODE_FLAGS) {
-      expect(cmd.slice(0, cmd.indexOf('--import'))).toContain(f);
-      expect(start.slice(0, start.indexOf('--import'))).toContain(f);
-      expect(dev.slice(0, dev.indexOf('src/main.ts'))).toContain(f);
-      expect(queueBench).toContain(`spawn(process.execPath, ['${f}'`);
-    }
+    expect(stack.API_NODE_FLAGS).toBe(API_NODE_FLAGS);
+    const args = apiNodeArgs('src/main.ts', ['--cpu-prof']);
+    expect(args).toEqual([...API_NODE_FLAGS, '--cpu-prof', '--import', 'tsx', `--import=${TRACING_PRELOAD}`, 'src/main.ts']);
   });
 
   it('when a flag is missing from the process arguments, then missingNodeFlags names it', () => {

@@ -17,6 +17,17 @@ export interface RateLimiters {
 const pass: RequestHandler = (_req, _res, next) => next();
 
 /**
+ * rate-limit-redis loads its Lua scripts when constructed and keeps the promises; with Redis
+ * unreachable they would reject unhandled (which ends a Node process). The store reloads a
+ * script on its next use anyway, so a failed load only needs to be marked as seen.
+ */
+function handledScriptLoads(store: RedisStore): RedisStore {
+  const loads = store as unknown as { incrementScriptSha?: Promise<unknown>; getScriptSha?: Promise<unknown> };
+  for (const p of [loads.incrementScriptSha, loads.getScriptSha]) p?.catch(() => {});
+  return store;
+}
+
+/**
  * Redis-backed limits shared by every API instance. They fail open if Redis is down
  * (a limiter must not take the site down with it). `RATE_LIMITS=off` disables them all.
  */
@@ -32,10 +43,12 @@ export function createRateLimiters(deps: AppDeps): RateLimiters {
       legacyHeaders: false,
       passOnStoreError: true,
       ...(keyGenerator ? { keyGenerator } : {}),
-      store: new RedisStore({
-        prefix: `rl:${name}:`,
-        sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
-      }),
+      store: handledScriptLoads(
+        new RedisStore({
+          prefix: `rl:${name}:`,
+          sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
+        }),
+      ),
       handler: (_req, res, _next, options) => {
         const reset = (_req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
         const retry = reset ? (reset.getTime() - Date.now()) / 1000 : options.windowMs / 1000;

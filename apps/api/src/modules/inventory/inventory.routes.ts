@@ -9,16 +9,29 @@ import { layoutEtag } from './seatmap-cache.js';
 
 type EventParams = z.infer<typeof EventIdParams>;
 
-/** The version a client sends back in If-None-Match (`W/"<version>"`), if any. */
+/** The version a client sends back in If-None-Match (`"av-<version>"`, weak or strong), if any. */
 function knownVersion(req: Request): number | undefined {
   const m = /^(?:W\/)?"av-(\d+)"$/.exec(req.get('if-none-match')?.trim() ?? '');
   return m ? Number(m[1]) : undefined;
 }
 
 const HEARTBEAT_MS = 15_000;
+/**
+ * Availability changes with every hold, but every fan reads the same bytes: browsers and the front
+ * door's micro-cache may reuse an answer for one second and serve it a little longer while they
+ * revalidate (docs/adr/0007-one-request-pipeline.md).
+ */
+export const AVAILABILITY_CACHE_CONTROL = 'public, max-age=1, stale-while-revalidate=5';
+/** The layout only changes when an organizer edits it (layout_version bump → new ETag). */
+export const SEATMAP_CACHE_CONTROL = 'public, max-age=300';
 
-/** Seat map, availability (+ SSE) and holds. Mounted at /api/v1. */
-export function inventoryRoutes(services: Services): Router {
+/**
+ * The two public reads every fan polls (seat map, availability snapshot), mounted at /api/v1
+ * before the body parsers and the session middleware (app.ts): they need neither. Strong ETags;
+ * an If-None-Match naming the current version is answered 304 without building a body, and a
+ * body is written as the prebuilt bytes (no re-serialising, no ETag hashing by Express).
+ */
+export function inventoryPublicRoutes(services: Services): Router {
   const r = Router();
   const inv = services.inventory;
 
@@ -28,8 +41,7 @@ export function inventoryRoutes(services: Services): Router {
     if (version == null) throw new NotFoundError('Event');
     const etag = layoutEtag(eventId, version);
     res.setHeader('ETag', etag);
-    // The layout only changes when an organizer edits it (layout_version bump → new ETag).
-    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.setHeader('Cache-Control', SEATMAP_CACHE_CONTROL);
     if (req.get('if-none-match')?.split(/\s*,\s*/).includes(etag)) {
       res.status(304).end();
       return;
@@ -43,21 +55,28 @@ export function inventoryRoutes(services: Services): Router {
   r.get('/events/:eventId/availability', validate({ params: EventIdParams }), async (req, res) => {
     const { eventId } = parsed<EventParams>(res).params;
     const snap = await inv.availability(eventId, knownVersion(req));
-    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('Cache-Control', AVAILABILITY_CACHE_CONTROL);
     if (snap.kind === 'no_seats') {
       res.type('application/json').send(`{"eventId":"${eventId}","version":0,"statuses":"","counts":{"available":0,"held":0,"sold":0}}`);
       return;
     }
-    res.setHeader('ETag', `W/"av-${snap.version}"`);
+    res.setHeader('ETag', `"av-${snap.version}"`);
     if (snap.kind === 'not_modified') {
       res.status(304).end();
       return;
     }
-    // Bypass Express's own ETag hashing of a 20 kB body: write the prebuilt bytes as they are.
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('Content-Length', snap.body.length);
     res.end(snap.body);
   });
+
+  return r;
+}
+
+/** Availability stream (SSE) and holds. Mounted at /api/v1 after the session middleware. */
+export function inventoryRoutes(services: Services): Router {
+  const r = Router();
+  const inv = services.inventory;
 
   r.get('/events/:eventId/availability/stream', validate({ params: EventIdParams }), async (req, res) => {
     const { eventId } = parsed<EventParams>(res).params;

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { TEST_PASSWORD, uniqueEmail, type TestApp } from '../../../test/context.js';
+import { createHttpServer } from '../../platform/server.js';
 
 /** Test support for the inventory tests: many signed-in users and real concurrent requests. */
 export interface User {
@@ -51,9 +52,9 @@ export interface LiveServer {
   close: () => Promise<void>;
 }
 
-/** Listen on a free port; `close` ends the agent, the sockets and the server. */
+/** Listen on a free port with the production server factory; `close` ends the agent, the sockets and the server. */
 export function listen(app: Pick<TestApp, 'app'>, maxSockets: number): LiveServer {
-  const server = app.app.listen(0);
+  const server = createHttpServer(app.app).listen(0);
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   return {
     port: (server.address() as AddressInfo).port,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { LRUCache } from 'lru-cache';
 import { findLayoutVersion, loadLayout, type LayoutSectionRow } from './inventory.repo.js';
 import type { PickRow, PickSeat } from './best-available.js';
 
@@ -17,16 +18,18 @@ export interface Layout {
 /**
  * In-process LRU of built seat maps keyed by event id and layout version. The version is read
  * per request (one primary-key lookup), so an organizer's layout edit (which bumps
- * layout_version) is seen at once; a 20,000-seat map is built from SQL once per version.
+ * layout_version) is seen at once; a 20,000-seat map is built from SQL once per version, and
+ * concurrent first reads share one build (lru-cache's `fetch`).
  */
 export class SeatmapCache {
-  private readonly entries = new Map<string, Layout>();
-  private readonly building = new Map<string, Promise<Layout>>();
+  private readonly entries: LRUCache<string, Layout, { eventId: string; version: number }>;
 
   constructor(
     private readonly db: pg.Pool,
-    private readonly max = 64,
-  ) {}
+    max = 64,
+  ) {
+    this.entries = new LRUCache({ max, fetchMethod: (_key, _stale, { context }) => this.build(context.eventId, context.version) });
+  }
 
   /** The layout of the event at its current version, or null when the event does not exist. */
   async get(eventId: string): Promise<Layout | null> {
@@ -41,21 +44,8 @@ export class SeatmapCache {
   }
 
   async getAt(eventId: string, version: number): Promise<Layout> {
-    const key = `${eventId}:${version}`;
-    const hit = this.entries.get(key);
-    if (hit) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit;
-    }
-    let p = this.building.get(key);
-    if (!p) {
-      p = this.build(eventId, version).finally(() => this.building.delete(key));
-      this.building.set(key, p);
-    }
-    const layout = await p;
-    this.entries.set(key, layout);
-    while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    const layout = await this.entries.fetch(`${eventId}:${version}`, { context: { eventId, version } });
+    if (!layout) throw new Error(`seat map of ${eventId} v${version} could not be built`);
     return layout;
   }
 

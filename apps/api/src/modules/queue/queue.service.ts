@@ -33,7 +33,7 @@ interface EventFacts {
 
 /** How long the in-process event facts are trusted. */
 const FACTS_TTL_MS = 5_000;
-/** The status fast path reloads the facts this long before they expire. */
+/** The lean status route (queue.routes.ts) reloads the facts this long before they expire. */
 const FACTS_REFRESH_AHEAD_MS = 1_000;
 /** Live settings in Redis expire so edits made through the event form reach the worker. */
 const SETTINGS_TTL_SECONDS = 60;
@@ -68,7 +68,7 @@ export class QueueService {
   private readonly store: QueueStore;
   private readonly metrics: QueueMetrics;
   private readonly facts = new Map<string, { value: EventFacts | null; expiresAt: number }>();
-  /** Events whose facts the fast path is reloading ahead of expiry. */
+  /** Events whose facts the lean status route is reloading ahead of expiry. */
   private readonly refreshing = new Set<string>();
   private readonly graceMs: number;
   private readonly windowMs: number;
@@ -101,7 +101,7 @@ export class QueueService {
   }
 
   /**
-   * The fast path's status (queue.hot-status.ts): the same answer as `status`, but only for the
+   * The lean status route's answer (queueStatusRoutes in queue.routes.ts): the same answer as `status`, but only for the
    * ready cases — event facts already in the in-process cache and still valid for a poll, and
    * the caller queued or admitted. Null otherwise (the caller falls through to the normal route,
    * which answers every other case). Never reaches PostgreSQL.

@@ -5,7 +5,7 @@ import { createTestEvent } from '../../../test/factories.js';
 import { queueKeys } from './queue.scripts.js';
 import { QueueCookie } from './queue-cookie.js';
 
-/** The status poll fast path (queue.hot-status.ts) and its signed `tk.q` cookie (queue-cookie.ts). */
+/** The lean status route mounted before the session (queueStatusRoutes in queue.routes.ts) and its signed `tk.q` cookie (queue-cookie.ts). */
 let ctx: TestContext;
 beforeAll(async () => {
   ctx = await createTestContext();
@@ -36,7 +36,7 @@ async function joinedBrowser(eventId: string) {
 }
 /** A poll with exactly these cookies (no jar). */
 function pollWith(eventId: string, cookie: string) {
-  return request(ctx.app).get(`/api/v1/events/${eventId}/queue`).set('Cookie', cookie);
+  return request(ctx.server).get(`/api/v1/events/${eventId}/queue`).set('Cookie', cookie);
 }
 async function polledCount(status: string): Promise<number> {
   const text = (await ctx.agent().get('/metrics')).text;
@@ -44,42 +44,42 @@ async function polledCount(status: string): Promise<number> {
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
-describe('waiting-room status poll fast path', () => {
-  it('when a queued fan polls with the cookie from joining, then the fast path answers the same body as the normal route, with no-store, security headers and a request id, and refreshes liveness', async () => {
+describe('waiting-room status poll without a session read', () => {
+  it('when a queued fan polls with the cookie from joining, then the lean route answers the same body as the normal route, with no-store, security headers and a request id, and refreshes liveness', async () => {
     const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 60 });
     await joinedBrowser(eventId);
     const fan = await joinedBrowser(eventId);
     const seenBefore = Number(await ctx.redis.zscore(queueKeys(eventId).seen, `s:${sidOf(fan.sid)}`));
     await new Promise((r) => setTimeout(r, 5));
 
-    const fast = await fan.agent.get(`/api/v1/events/${eventId}/queue`).set('X-Request-Id', 'poll-1');
+    const lean = await fan.agent.get(`/api/v1/events/${eventId}/queue`).set('X-Request-Id', 'poll-1');
     const normal = await pollWith(eventId, `tk.sid=${fan.sid}`);
 
     expect(fan.q).toBeTruthy();
-    expect(fast.status).toBe(200);
-    expect(setCookies(fast)).toEqual([]); // the normal route re-issues tk.q on every answer; the fast path sets nothing
-    expect(fast.headers['x-request-id']).toBe('poll-1');
-    expect(fast.headers['cache-control']).toBe('no-store');
-    expect(fast.headers['content-type']).toBe('application/json; charset=utf-8');
-    for (const h of ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy']) expect(fast.headers[h], h).toBe(normal.headers[h]);
-    expect(fast.body).toMatchObject({ status: 'queued', position: 2, aheadOfYou: 1 });
+    expect(lean.status).toBe(200);
+    expect(setCookies(lean)).toEqual([]); // the normal route re-issues tk.q on every answer; the lean route sets nothing
+    expect(lean.headers['x-request-id']).toBe('poll-1');
+    expect(lean.headers['cache-control']).toBe('no-store');
+    expect(lean.headers['content-type']).toBe('application/json; charset=utf-8');
+    for (const h of ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy']) expect(lean.headers[h], h).toBe(normal.headers[h]);
+    expect(lean.body).toMatchObject({ status: 'queued', position: 2, aheadOfYou: 1 });
     expect(normal.status).toBe(200);
     expect(cookieSet(normal, 'tk.q')).toBeTruthy();
-    expect(fast.body).toEqual(normal.body);
+    expect(lean.body).toEqual(normal.body);
     expect(Number(await ctx.redis.zscore(queueKeys(eventId).seen, `s:${sidOf(fan.sid)}`))).toBeGreaterThan(seenBefore);
   });
 
-  it('when an admitted fan polls, then the fast path answers the same admission as the normal route', async () => {
+  it('when an admitted fan polls, then the lean route answers the same admission as the normal route', async () => {
     const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 60 });
     const fan = await joinedBrowser(eventId);
     expect((await ctx.services.queue.admitEvent(eventId)).admitted).toBe(1);
 
-    const fast = await fan.agent.get(`/api/v1/events/${eventId}/queue`);
+    const lean = await fan.agent.get(`/api/v1/events/${eventId}/queue`);
     const normal = await pollWith(eventId, `tk.sid=${fan.sid}`);
 
-    expect(setCookies(fast)).toEqual([]);
-    expect(fast.body).toMatchObject({ status: 'admitted' });
-    expect(fast.body).toEqual(normal.body);
+    expect(setCookies(lean)).toEqual([]);
+    expect(lean.body).toMatchObject({ status: 'admitted' });
+    expect(lean.body).toEqual(normal.body);
     expect(await ctx.redis.zscore(queueKeys(eventId).admitted, `s:${sidOf(fan.sid)}`)).not.toBeNull();
   });
 
@@ -100,6 +100,7 @@ describe('waiting-room status poll fast path', () => {
       await pollWith(eventId, `tk.sid=${fakeSid}; tk.q=${altered}`),
       await pollWith(eventId, `tk.sid=${fakeSid}; tk.q=${otherSecret}`),
       await pollWith(eventId, `tk.sid=${fakeSid}; tk.q=${payload}.`),
+      await pollWith(eventId, `tk.sid=${fakeSid}; tk.q=${victim.q}`), // the real poll cookie, a session cookie with a forged signature
       stolen,
     ];
 
@@ -111,19 +112,19 @@ describe('waiting-room status poll fast path', () => {
     expect(await ctx.redis.zrange(queueKeys(eventId).queue, 0, -1)).toEqual([`s:${victimSid}`]);
   });
 
-  it('when a poll carries no poll cookie, then the normal route answers it and issues the cookie, and the next poll takes the fast path', async () => {
+  it('when a poll carries no poll cookie, then the normal route answers it and issues the cookie, and the next poll takes the lean route', async () => {
     const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 60 });
     const fan = await joinedBrowser(eventId);
 
     const normal = await pollWith(eventId, `tk.sid=${fan.sid}`);
     const issued = cookieSet(normal, 'tk.q')!;
-    const fast = await pollWith(eventId, `tk.sid=${fan.sid}; tk.q=${issued}`);
-    const stranger = await request(ctx.app).get(`/api/v1/events/${eventId}/queue`);
+    const lean = await pollWith(eventId, `tk.sid=${fan.sid}; tk.q=${issued}`);
+    const stranger = await request(ctx.server).get(`/api/v1/events/${eventId}/queue`);
 
     expect(normal.body).toMatchObject({ status: 'queued', position: 1 });
     expect(setCookies(normal).find((c) => c.startsWith('tk.q='))).toMatch(/; Path=\/api\/v1\/events; .*HttpOnly; SameSite=Lax/);
-    expect(setCookies(fast)).toEqual([]);
-    expect(fast.body).toEqual(normal.body);
+    expect(setCookies(lean)).toEqual([]);
+    expect(lean.body).toEqual(normal.body);
     expect(stranger.body).toEqual({ status: 'not_in_queue' });
     expect(cookieSet(stranger, 'tk.q')).toBeUndefined();
   });
@@ -147,24 +148,24 @@ describe('waiting-room status poll fast path', () => {
     expect(afterSignOut.body).toEqual({ status: 'not_in_queue' });
   });
 
-  it('when polls take the fast path, then the request metric counts them under the route of the normal path', async () => {
+  it('when polls take the lean route, then the request metric counts them under the route of the normal path', async () => {
     const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 60 });
     const fan = await joinedBrowser(eventId);
     const before = await polledCount('200');
 
     const normal = await pollWith(eventId, `tk.sid=${fan.sid}`);
-    const fast1 = await fan.agent.get(`/api/v1/events/${eventId}/queue`);
-    const fast2 = await fan.agent.get(`/api/v1/events/${eventId}/queue`);
+    const lean1 = await fan.agent.get(`/api/v1/events/${eventId}/queue`);
+    const lean2 = await fan.agent.get(`/api/v1/events/${eventId}/queue`);
 
     expect(cookieSet(normal, 'tk.q')).toBeTruthy();
-    expect(setCookies(fast1)).toEqual([]);
-    expect(setCookies(fast2)).toEqual([]);
+    expect(setCookies(lean1)).toEqual([]);
+    expect(setCookies(lean2)).toEqual([]);
     // The normal path records the metric on the response's 'finish', which can come just after
     // this client already has the answer (same process): wait for it, briefly.
     await vi.waitFor(async () => expect(await polledCount('200')).toBe(before + 3), { timeout: 2_000, interval: 20 });
   });
 
-  it('when polls keep coming past the event-facts cache lifetime (5 s), then the facts are reloaded ahead of expiry and every poll stays on the fast path', async () => {
+  it('when polls keep coming past the event-facts cache lifetime (5 s), then the facts are reloaded ahead of expiry and every poll stays on the lean route', async () => {
     const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 60 });
     const fan = await joinedBrowser(eventId);
 

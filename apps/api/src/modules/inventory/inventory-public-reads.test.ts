@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Availability, SeatMap } from '@ticketing/shared';
 import { createTestContext, type TestContext } from '../../../test/context.js';
 import { createTestEvent } from '../../../test/factories.js';
+import { AVAILABILITY_CACHE_CONTROL } from './inventory.routes.js';
 
-/** The availability / seat map fast path mounted before the middleware stack (inventory.hot-reads.ts). */
+/** The availability / seat map routes mounted before the body parsers and session (inventoryPublicRoutes, app.ts). */
 let ctx: TestContext;
 let limited: TestContext;
 beforeAll(async () => {
   ctx = await createTestContext();
-  limited = await createTestContext({ RATE_LIMITS: 'on', RATE_LIMIT_API_PER_IP: '3', RATE_LIMIT_API_WINDOW_SECONDS: '60' });
+  limited = await createTestContext({ RATE_LIMIT_API_PER_IP: '3', RATE_LIMIT_API_WINDOW_SECONDS: '60' });
 });
 afterAll(async () => {
   await ctx.services.inventory.close();
@@ -20,20 +21,21 @@ afterAll(async () => {
 
 const SECURITY_HEADERS = ['content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'cross-origin-resource-policy'];
 
-describe('hot public reads', () => {
-  it('when availability is read, then the fast path answers with the same security headers as the normal stack, a request id, no session cookie, and the body parses', async () => {
+describe('public reads every fan polls', () => {
+  it('when availability is read, then it is answered with the same security headers as every other route, a request id, no session cookie, and the body parses', async () => {
     const ev = await createTestEvent(ctx.db, { sections: [{ rows: 1, seatsPerRow: 6 }] });
 
-    const fast = await ctx.agent().get(`/api/v1/events/${ev.eventId}/availability`).set('X-Request-Id', 'trace-123');
+    const read = await ctx.agent().get(`/api/v1/events/${ev.eventId}/availability`).set('X-Request-Id', 'trace-123');
     const normal = await ctx.agent().get('/api/v1/auth/me');
 
-    expect(fast.status).toBe(200);
-    expect(Availability.parse(fast.body).statuses).toBe('aaaaaa');
-    expect(fast.headers['x-request-id']).toBe('trace-123');
-    expect(fast.headers['set-cookie']).toBeUndefined();
-    expect(fast.headers['cache-control']).toBe('no-cache');
-    expect(fast.headers['content-type']).toBe('application/json; charset=utf-8');
-    for (const h of SECURITY_HEADERS) expect(fast.headers[h], h).toBe(normal.headers[h]);
+    expect(read.status).toBe(200);
+    expect(Availability.parse(read.body).statuses).toBe('aaaaaa');
+    expect(read.headers['x-request-id']).toBe('trace-123');
+    expect(read.headers['set-cookie']).toBeUndefined();
+    expect(read.headers['cache-control']).toBe(AVAILABILITY_CACHE_CONTROL);
+    expect(read.headers.etag).toBe(`"av-${read.body.version}"`); // strong: the bytes of one version never change
+    expect(read.headers['content-type']).toBe('application/json; charset=utf-8');
+    for (const h of SECURITY_HEADERS) expect(read.headers[h], h).toBe(normal.headers[h]);
     const minted = await ctx.agent().get(`/api/v1/events/${ev.eventId}/availability`).set('X-Request-Id', 'bad id with spaces');
     expect(minted.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -54,7 +56,7 @@ describe('hot public reads', () => {
     expect(map304.status).toBe(304);
   });
 
-  it('when the event is unknown or the URL is odd, then the normal routes answer (404 problem, 400 validation)', async () => {
+  it('when the event is unknown or the URL is odd, then the answer is the usual problem (404 not found, 400 validation)', async () => {
     const unknown = await ctx.agent().get(`/api/v1/events/${randomUUID()}/availability`);
     expect(unknown.status).toBe(404);
     expect(unknown.headers['content-type']).toMatch(/application\/problem\+json/);
@@ -64,14 +66,14 @@ describe('hot public reads', () => {
     expect(badId.body.code).toBe('validation_failed');
   });
 
-  it('when the fast path serves reads, then the request-duration metric counts them under the route label', async () => {
+  it('when the public reads are served, then the request-duration metric counts them under the route label', async () => {
     const ev = await createTestEvent(ctx.db);
     await ctx.agent().get(`/api/v1/events/${ev.eventId}/availability`);
     const text = (await ctx.agent().get('/metrics')).text;
     expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/events\/:eventId\/availability",status="200"\} [1-9]/);
   });
 
-  it('when rate limits are on, then the per-IP API limit applies to the fast path too (429 after the limit)', async () => {
+  it('when rate limits are on, then the per-IP API limit applies to them too (429 after the limit)', async () => {
     const ev = await createTestEvent(limited.db);
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await limited.agent().get(`/api/v1/events/${ev.eventId}/availability`)).status);
