@@ -6,6 +6,8 @@
  * - `seatmap:draw`            measure: one draw call (the first one after a load is the first draw)
  * - `seatmap:first-draw`      mark: end of the first draw of a layout
  * - `seatmap:data-to-first-draw` measure: route loader data in hand → end of the first draw
+ *
+ * Why entries and not a global: docs/adr/0035-seat-map-timings-as-user-timing.md.
  */
 export const SEATMAP_TIMING = {
   layout: 'seatmap:layout',
