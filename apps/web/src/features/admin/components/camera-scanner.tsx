@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent, useRef } from 'react';
 
 interface DetectedBarcode {
   rawValue: string;
@@ -20,10 +20,9 @@ export function barcodeScanningSupported(): boolean {
 /** Live camera view that reports every QR code it reads; stops the camera on unmount. */
 export function CameraScanner({ onCode, onError }: { onCode: (code: string) => void; onError: (message: string) => void }) {
   const video = useRef<HTMLVideoElement>(null);
-  const onCodeRef = useRef(onCode);
-  onCodeRef.current = onCode;
-  const onErrorRef = useRef(onError);
-  onErrorRef.current = onError;
+  // The latest callbacks, without reopening the camera when the parent passes new ones.
+  const reportCode = useEffectEvent((code: string) => onCode(code));
+  const reportError = useEffectEvent((message: string) => onError(message));
 
   useEffect(() => {
     const Ctor = detectorCtor();
@@ -42,13 +41,13 @@ export function CameraScanner({ onCode, onError }: { onCode: (code: string) => v
           if (!video.current || video.current.readyState < 2) return;
           try {
             const codes = await detector.detect(video.current);
-            if (codes[0]?.rawValue) onCodeRef.current(codes[0].rawValue);
+            if (codes[0]?.rawValue) reportCode(codes[0].rawValue);
           } catch {
             // a frame that cannot be decoded; try the next one
           }
         }, 300);
       } catch {
-        onErrorRef.current('The camera could not be opened. Allow camera access, or type the code instead.');
+        reportError('The camera could not be opened. Allow camera access, or type the code instead.');
       }
     })();
     return () => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 
 /** The state of a polled read. */
 export interface Polled<T> {
@@ -16,9 +16,11 @@ export interface Polled<T> {
 export function usePolling<T>(load: (signal: AbortSignal) => Promise<T>, intervalMs: number, initial?: T): Polled<T> {
   const [data, setData] = useState<T | undefined>(initial);
   const [error, setError] = useState<unknown>(null);
-  const [updatedAt, setUpdatedAt] = useState<number | null>(initial === undefined ? null : Date.now());
-  const loadRef = useRef(load);
-  loadRef.current = load;
+  const [updatedAt, setUpdatedAt] = useState<number | null>(() => (initial === undefined ? null : Date.now()));
+  // Whether to load at once is decided on mount; a later `initial` does not restart polling.
+  const [loadFirst] = useState(initial === undefined);
+  // The latest `load`, without restarting the polling loop when the caller passes a new closure.
+  const loadLatest = useEffectEvent((signal: AbortSignal) => load(signal));
   const tick = useRef<() => void>(() => {});
 
   useEffect(() => {
@@ -33,7 +35,7 @@ export function usePolling<T>(load: (signal: AbortSignal) => Promise<T>, interva
       if (running || ctrl.signal.aborted) return;
       running = true;
       try {
-        const next = await loadRef.current(ctrl.signal);
+        const next = await loadLatest(ctrl.signal);
         if (ctrl.signal.aborted) return;
         setData(next);
         setError(null);
@@ -51,15 +53,14 @@ export function usePolling<T>(load: (signal: AbortSignal) => Promise<T>, interva
       else void run();
     };
     document.addEventListener('visibilitychange', onVisibility);
-    if (initial === undefined) void run();
+    if (loadFirst) void run();
     else schedule();
     return () => {
       ctrl.abort();
       clearTimeout(timer);
       document.removeEventListener('visibilitychange', onVisibility);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [intervalMs]);
+  }, [intervalMs, loadFirst]);
 
   const refresh = useCallback(() => tick.current(), []);
   return { data, error, updatedAt, refresh };

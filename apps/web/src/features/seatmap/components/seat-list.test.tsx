@@ -14,7 +14,11 @@ describe('<SeatList> (accessible alternative to the canvas)', () => {
     render(<SeatList layout={layout} statuses={statuses} revision={0} selected={new Set([3])} currency="EUR" onToggle={onToggle} />);
 
     const row1 = screen.getByRole('group', { name: /Row 1/ });
-    expect(within(row1).getAllByRole('button').map((b) => b.getAttribute('aria-label'))).toEqual(['Row 1, seat 1', 'Row 1, seat 3']);
+    expect(
+      within(row1)
+        .getAllByRole('button')
+        .map((b) => b.getAttribute('aria-label')),
+    ).toEqual(['Row 1, seat 1', 'Row 1, seat 3']);
     const picked = screen.getByRole('button', { name: 'Row 2, seat 1' });
     expect(picked.getAttribute('aria-pressed')).toBe('true');
 

@@ -30,7 +30,10 @@ export function SeatList({ layout, statuses, revision, selected, currency, onTog
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [layout, statuses, revision],
   );
-  const firstOpen = Math.max(0, availableBySection.findIndex((n) => n > 0));
+  const firstOpen = Math.max(
+    0,
+    availableBySection.findIndex((n) => n > 0),
+  );
   const [sectionIdx, setSectionIdx] = useState(firstOpen);
   const sec = layout.sections[sectionIdx];
 

@@ -41,8 +41,15 @@ function availabilityServer(state: { statuses: string; version: number }) {
     const inm = (init?.headers as Record<string, string> | undefined)?.['If-None-Match'];
     const etag = `W/"av-${state.version}"`;
     if (inm === etag) return new Response(null, { status: 304, headers: { ETag: etag } });
-    const counts = { available: [...state.statuses].filter((c) => c === 'a').length, held: [...state.statuses].filter((c) => c === 'h').length, sold: [...state.statuses].filter((c) => c === 's').length };
-    return new Response(JSON.stringify({ eventId: EVENT, version: state.version, statuses: state.statuses, counts }), { status: 200, headers: { ETag: etag, 'Content-Type': 'application/json' } });
+    const counts = {
+      available: [...state.statuses].filter((c) => c === 'a').length,
+      held: [...state.statuses].filter((c) => c === 'h').length,
+      sold: [...state.statuses].filter((c) => c === 's').length,
+    };
+    return new Response(JSON.stringify({ eventId: EVENT, version: state.version, statuses: state.statuses, counts }), {
+      status: 200,
+      headers: { ETag: etag, 'Content-Type': 'application/json' },
+    });
   });
 }
 

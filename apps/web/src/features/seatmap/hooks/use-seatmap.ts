@@ -1,20 +1,27 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { Availability, SeatMap } from '@ticketing/shared';
 import { buildLayout } from '../lib/layout';
+import { measureLayout } from '../lib/seatmap-timing';
 import { SpatialGrid } from '../lib/spatial-grid';
 import { LiveAvailability } from './live-availability';
 
-/** Layout + spatial index, built once per seat map. */
+/** Layout + spatial index, built once per seat map (timed as the `seatmap:layout` measure). */
 export function useSeatLayout(map: SeatMap) {
-  return useMemo(() => {
-    const t0 = performance.now();
-    const layout = buildLayout(map);
-    // ~3 seats per cell side: a point query touches a few dozen seats at most.
-    const grid = new SpatialGrid(layout.xs, layout.ys, layout.order, layout.bounds, (layout.seatRadius / 0.4) * 3);
-    const layoutMs = Math.round((performance.now() - t0) * 10) / 10;
-    if (typeof window !== 'undefined') window.__seatmapMetrics = { seats: layout.order.length, firstDrawMs: -1, layoutMs, drawMs: [] };
-    return { layout, grid };
-  }, [map]);
+  return useMemo(
+    () =>
+      measureLayout(
+        ({ layout }) => layout.order.length,
+        () => buildSeatIndex(map),
+      ),
+    [map],
+  );
+}
+
+function buildSeatIndex(map: SeatMap) {
+  const layout = buildLayout(map);
+  // ~3 seats per cell side: a point query touches a few dozen seats at most.
+  const grid = new SpatialGrid(layout.xs, layout.ys, layout.order, layout.bounds, (layout.seatRadius / 0.4) * 3);
+  return { layout, grid };
 }
 
 /** Live seat statuses for one event (SSE with snapshot refetch and polling fallback). */

@@ -55,10 +55,12 @@ function median(values: number[]): number {
 export function buildLayout(map: SeatMap): SeatLayout {
   let size = 0;
   let count = 0;
-  for (const sec of map.sections) for (const row of sec.rows) for (const seat of row.seats) {
-    size = Math.max(size, seat.index + 1);
-    count++;
-  }
+  for (const sec of map.sections)
+    for (const row of sec.rows)
+      for (const seat of row.seats) {
+        size = Math.max(size, seat.index + 1);
+        count++;
+      }
   const xs = new Float32Array(size);
   const ys = new Float32Array(size);
   const present = new Uint8Array(size);

@@ -156,8 +156,22 @@ describe('nextSeat (arrow keys)', () => {
 describe('applyChanges (live availability)', () => {
   it('when the next version arrives, then its changes are applied and reported', () => {
     const s = decodeStatuses('aaaa', 4);
-    const r = applyChanges(s, 7, { version: 8, changes: [[1, 'h'], [2, 's'], [3, 'a']] });
-    expect(r).toEqual({ kind: 'applied', version: 8, changed: [[1, STATUS.held], [2, STATUS.sold]] });
+    const r = applyChanges(s, 7, {
+      version: 8,
+      changes: [
+        [1, 'h'],
+        [2, 's'],
+        [3, 'a'],
+      ],
+    });
+    expect(r).toEqual({
+      kind: 'applied',
+      version: 8,
+      changed: [
+        [1, STATUS.held],
+        [2, STATUS.sold],
+      ],
+    });
     expect(Array.from(s)).toEqual([0, 1, 2, 0]);
   });
 

@@ -29,7 +29,8 @@ type Outcome =
   | { kind: 'idle' }
   | { kind: 'declined'; message: string }
   | { kind: 'expired' }
-  | { kind: 'unavailable'; message: string }
+  /** `payment`: the very request "Try again" sends once more (same idempotency key). */
+  | { kind: 'unavailable'; message: string; payment: PaymentInput }
   | { kind: 'error'; message: string };
 
 const MAX_IN_PROGRESS_RETRIES = 10;
@@ -43,8 +44,6 @@ function CheckoutPage() {
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [expired, setExpired] = useState(false);
-  // The payment of the last attempt, so "Try again" after a 503 sends the very same request.
-  const lastPayment = useRef<PaymentInput | null>(null);
   const inFlight = useRef(false);
 
   if (!hold || expired || outcome.kind === 'expired') {
@@ -71,7 +70,6 @@ function CheckoutPage() {
     // A double click or Enter twice must not start a second attempt.
     if (inFlight.current) return;
     inFlight.current = true;
-    lastPayment.current = payment;
     setSubmitting(true);
     setOutcome({ kind: 'idle' });
     setFieldErrors({});
@@ -110,6 +108,7 @@ function CheckoutPage() {
         // Keep the key: retrying it can never charge twice.
         setOutcome({
           kind: 'unavailable',
+          payment,
           message:
             e.code === 'network_error'
               ? 'The connection dropped before we heard back. Try again — you will not be charged twice.'
@@ -150,8 +149,8 @@ function CheckoutPage() {
             >
               <p className="font-medium">{outcome.kind === 'declined' ? 'Payment declined' : outcome.kind === 'unavailable' ? 'Payment not completed' : 'Something went wrong'}</p>
               <p className="text-sm">{outcome.kind === 'declined' ? `${outcome.message} Try another card.` : 'message' in outcome ? outcome.message : ''}</p>
-              {outcome.kind === 'unavailable' && lastPayment.current && (
-                <Button className="mt-3" variant="secondary" loading={submitting} onClick={() => lastPayment.current && void pay(lastPayment.current)}>
+              {outcome.kind === 'unavailable' && (
+                <Button className="mt-3" variant="secondary" loading={submitting} onClick={() => void pay(outcome.payment)}>
                   Try again
                 </Button>
               )}
