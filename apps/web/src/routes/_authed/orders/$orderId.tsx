@@ -2,7 +2,7 @@ import { createFileRoute, Link, useRouter } from '@tanstack/react-router';
 import { ErrorState, toast } from '../../../components/ui';
 import { errorMessage, isProblem } from '../../../lib/api-client';
 import { formatDateTime, formatEventTime, formatMoney } from '../../../lib/format';
-import { CancelOrderButton, OrderStatusBadge, TicketCard, fetchOrder } from '../../../features/orders';
+import { CancelOrderButton, OrderStatusBadge, TicketCard, fetchOrder, orderOutcomeMessage } from '../../../features/orders';
 import { usePageTitle } from '../../../lib/page-title';
 
 export const Route = createFileRoute('/_authed/orders/$orderId')({
@@ -56,7 +56,7 @@ function OrderPage() {
       </div>
       {!active && (
         <p role="status" className="rounded-lg bg-slate-100 px-4 py-3 text-slate-700">
-          {notActiveMessage(order)}
+          {orderOutcomeMessage(order)}
         </p>
       )}
       <section aria-labelledby="tickets-title">
@@ -71,19 +71,4 @@ function OrderPage() {
       </section>
     </div>
   );
-}
-
-/** Why an order has no valid tickets, in the fan's words (a charged order that could not be completed says why). */
-function notActiveMessage(order: { status: string; statusReason?: string | null }): string {
-  const why =
-    order.statusReason === 'event_cancelled'
-      ? 'the event was cancelled'
-      : order.statusReason === 'hold_expired'
-        ? 'your seats were no longer held when the payment went through'
-        : order.statusReason === 'sale_failed'
-          ? 'the sale could not be completed'
-          : null;
-  if (order.status === 'refund_pending') return `Your payment is being refunded: ${why ?? 'the order could not be completed'}. No tickets were issued.`;
-  if (why) return `Your payment was refunded: ${why}. No tickets were issued.`;
-  return `This order was ${order.status}; its tickets are no longer valid.`;
 }
