@@ -216,6 +216,37 @@ describe('checkout recovery: completes before it refunds', () => {
     expect(await provider.refundCount()).toBe(refunds);
   });
 
+  it('when the sale meets a database fault after the charge, then nothing is refunded, the answer is 503, and recovery completes the order later', async () => {
+    const ev = await createTestEvent(ctx.db);
+    const buyer = await signedInAgent(ctx);
+    const { holdId } = await createTestHold(ctx.db, { eventId: ev.eventId, userId: buyer.user.id, seatIds: ev.seatIds.slice(0, 2) });
+    const provider = ctx.services.paymentProvider;
+    const refunds = await provider.refundCount();
+    // A fault inside the sale transaction (as a lost connection or a full disk would raise).
+    await ctx.db.query(`CREATE FUNCTION test_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'simulated fault'; END $$`);
+    await ctx.db.query(`CREATE TRIGGER test_fault BEFORE INSERT ON tickets FOR EACH ROW EXECUTE FUNCTION test_fault()`);
+    let res;
+    try {
+      res = await buyer.agent.post('/api/v1/checkout').set('Idempotency-Key', randomUUID()).send({ holdId, payment: testCard() });
+    } finally {
+      await ctx.db.query(`DROP TRIGGER test_fault ON tickets; DROP FUNCTION test_fault()`);
+    }
+
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('service_unavailable');
+    expect(res.headers['retry-after']).toBeDefined();
+    const { id } = (await ctx.db.query(`SELECT id FROM orders WHERE user_id = $1`, [buyer.user.id])).rows[0];
+    expect(await orderRow(id)).toMatchObject({ status: 'pending' });
+    expect(await provider.refundCount()).toBe(refunds);
+
+    await ctx.db.query(`UPDATE orders SET updated_at = now() - interval '10 minutes' WHERE id = $1`, [id]);
+    await ctx.services.checkout.reconcile();
+
+    expect(await orderRow(id)).toMatchObject({ status: 'completed' });
+    expect(await liveTickets(id)).toHaveLength(2);
+    expect(await provider.refundCount()).toBe(refunds);
+  });
+
   it('when a timed-out charge went through late, the buyer never retried and the hold is gone, then recovery refunds it after the settle window', async () => {
     const c = await crashedCheckout({ charged: true });
     await ctx.db.query(`UPDATE orders SET status = 'failed', failure_code = 'payment_unavailable', updated_at = now() - interval '20 minutes' WHERE id = $1`, [c.orderId]);

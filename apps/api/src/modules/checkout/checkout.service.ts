@@ -47,6 +47,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Thrown inside tx1 to roll back when a concurrent request with the same key won the insert. */
 class KeyTaken extends Error {}
 
+/** Thrown inside the sale when the order left the caller's status (recovery claimed it): roll back, answer its outcome. */
+class OrderTakenOver extends Error {}
+
 /**
  * Checkout: hold → paid order with tickets, exactly once per (user, idempotency key).
  *
@@ -285,14 +288,21 @@ export class CheckoutService {
     try {
       sale = await this.sell(order, paymentId, providerName, last4, 'pending');
     } catch (saleErr) {
-      const outcome = await this.refundUnsold(order, paymentId, last4, saleErr, 'pending');
+      if (!(saleErr instanceof AppError) && !(saleErr instanceof OrderTakenOver)) {
+        // Not a refusal but a fault (lost connection, deadlock …): the hold may still be the
+        // buyer's, so nothing is refunded. The order stays pending; a same-key retry or the
+        // recovery worker completes it (or owes the refund if the seats are gone by then).
+        this.deps.logger.error({ err: saleErr, orderId: order.id }, 'sale transaction failed after a successful charge; left for recovery');
+        throw new AppError(503, 'service_unavailable', 'The order could not be completed right now. Retry with the same Idempotency-Key.', {}, { 'Retry-After': '5' });
+      }
+      const outcome = saleErr instanceof OrderTakenOver ? 'not_ours' : await this.refundUnsold(order, paymentId, last4, saleErr, 'pending');
       if (outcome === 'not_ours') {
         // The recovery worker claimed this order meanwhile (we were slower than the stale
         // window): it completes or refunds it; answer what it decides.
         const now = await findOrderByKey(this.deps.db, buyer.userId, order.idempotencyKey);
         if (now) return this.replay(buyer, now, now.requestHash, input);
       }
-      throw saleErr instanceof AppError ? saleErr : this.storedFailure('sale_failed');
+      throw saleErr;
     }
 
     this.seatsSold.inc(sale.sold.length);
@@ -330,7 +340,7 @@ export class CheckoutService {
         tickets: tickets.map((t) => ({ id: t.id, seatId: t.seat.id, code: t.code })),
         from,
       });
-      if (!completed) throw new Error(`order left ${from} state during sale`);
+      if (!completed) throw new OrderTakenOver(`order left ${from} state during sale`);
       return {
         sold,
         order: {
@@ -353,9 +363,8 @@ export class CheckoutService {
    * it. Never a charge without an order; a refund that fails is retried with back-off by the
    * recovery worker. 'not_ours' when the order had left `from` (someone else settles it).
    */
-  private async refundUnsold(order: OrderRow, paymentId: string, last4: string | null, cause: unknown, from: 'pending' | 'reconciling') {
-    const reason: OrderReason = !(cause instanceof AppError) ? 'sale_failed' : cause.code === 'event_cancelled' ? 'event_cancelled' : 'hold_expired';
-    if (!(cause instanceof AppError)) this.deps.logger.error({ err: cause, orderId: order.id }, 'sale transaction failed after a successful charge');
+  private async refundUnsold(order: OrderRow, paymentId: string, last4: string | null, cause: AppError, from: 'pending' | 'reconciling') {
+    const reason: OrderReason = cause.code === 'event_cancelled' ? 'event_cancelled' : 'hold_expired';
     return this.refunds.owe(
       { orderId: order.id, from, reason, paymentId, amountCents: order.totalCents, currency: order.currency, last4 },
       from === 'pending' ? 'sale' : 'recovery',
@@ -429,6 +438,12 @@ export class CheckoutService {
       this.deps.logger.warn({ orderId: order.id, seats: sale.sold.length }, 'recovery completed a charged checkout interrupted by a crash');
       return true;
     } catch (saleErr) {
+      if (saleErr instanceof OrderTakenOver) return false; // another worker's claim replaced ours: it settles the order
+      if (!(saleErr instanceof AppError)) {
+        // A fault, not a refusal: refund nothing; the claim goes stale and a later run tries the sale again.
+        this.deps.logger.error({ err: saleErr, orderId: order.id }, 'recovery sale failed; retried when the claim goes stale');
+        return false;
+      }
       const outcome = await this.refundUnsold(order, charge.paymentId, null, saleErr, 'reconciling');
       if (outcome !== 'not_ours') {
         this.failures.inc({ reason: 'abandoned' });
