@@ -68,6 +68,7 @@ export const ProblemCode = z.enum([
   'not_queued',
   'queue_not_enabled',
   'payment_declined',
+  'card_invalid',
   'payment_unavailable',
   'idempotency_conflict',
   'idempotency_key_required',

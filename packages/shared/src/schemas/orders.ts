@@ -23,8 +23,17 @@ export type CheckoutInput = z.infer<typeof CheckoutInput>;
 /** Idempotency-Key header: 8..200 visible ASCII characters (a UUID is typical). */
 export const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{8,200}$/, 'must be 8 to 200 visible ASCII characters');
 
-export const OrderStatus = z.enum(['completed', 'cancelled', 'refunded']);
+/**
+ * An order as the buyer sees it: `completed` (tickets valid), `refund_pending` (charged, the seats
+ * could not be sold, the refund is on its way), `refunded`, `cancelled`. Checkouts still in flight
+ * or that failed without a charge are not orders for the buyer.
+ */
+export const OrderStatus = z.enum(['completed', 'refund_pending', 'refunded', 'cancelled']);
 export type OrderStatus = z.infer<typeof OrderStatus>;
+
+/** Why a charged order was not completed: its hold ended before the sale, the event was cancelled, or the sale failed. */
+export const OrderStatusReason = z.enum(['hold_expired', 'event_cancelled', 'sale_failed']);
+export type OrderStatusReason = z.infer<typeof OrderStatusReason>;
 
 export const Ticket = z.object({
   id: Uuid,
@@ -41,6 +50,8 @@ export const Order = z
     /** `venueTimeZone` (IANA) lets clients show `startsAt` on the venue's clock. */
     event: z.object({ name: z.string(), startsAt: IsoDateTime, venueName: z.string(), venueTimeZone: z.string() }).optional(),
     status: OrderStatus,
+    /** Set when the order was charged but never completed (then `status` is refund_pending or refunded); null otherwise. */
+    statusReason: OrderStatusReason.nullable().optional(),
     totalCents: z.number().int(),
     currency: Currency,
     createdAt: IsoDateTime,
@@ -50,6 +61,25 @@ export const Order = z
 export type Order = z.infer<typeof Order>;
 
 export const OrderList = pageOf(Order).meta({ id: 'OrderList' });
+
+/** Admin: an order whose refund is owed and not yet confirmed by the provider (GET /admin/orders/refunds-pending). */
+export const RefundPendingOrder = z.object({
+  orderId: Uuid,
+  eventId: Uuid,
+  userId: Uuid,
+  totalCents: z.number().int(),
+  currency: Currency,
+  statusReason: OrderStatusReason.nullable(),
+  /** Failed refund attempts so far. */
+  attempts: z.number().int(),
+  /** When the recovery worker tries again. */
+  nextAttemptAt: IsoDateTime.nullable(),
+  lastError: z.string().nullable(),
+  /** When the refund became owed. */
+  since: IsoDateTime,
+});
+export const RefundPendingList = z.object({ items: z.array(RefundPendingOrder), total: z.number().int() }).meta({ id: 'RefundPendingList' });
+export type RefundPendingList = z.infer<typeof RefundPendingList>;
 export type OrderList = z.infer<typeof OrderList>;
 export const OrderListQuery = PageQuery;
 export const OrderIdParams = z.object({ orderId: Uuid });

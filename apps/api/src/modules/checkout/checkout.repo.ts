@@ -1,4 +1,5 @@
 import { named, type Queryable } from '../../platform/db.js';
+import type { OrderReason, OrderState } from '../orders/order-states.js';
 
 /** An order row as checkout sees it. */
 export interface OrderRow {
@@ -8,7 +9,7 @@ export interface OrderRow {
   holdId: string | null;
   idempotencyKey: string;
   requestHash: string;
-  status: 'pending' | 'completed' | 'failed' | 'cancelled' | 'refunded';
+  status: OrderState;
   totalCents: number;
   currency: string;
   paymentId: string | null;
@@ -113,7 +114,8 @@ export async function restoreHoldExpiry(tx: Queryable, holdId: string, originalE
   );
 }
 
-export async function failOrder(tx: Queryable, orderId: string, failureCode: string, paymentId: string | null = null): Promise<void> {
+/** pending → failed with its reason (declined, card invalid, provider unavailable). */
+export async function failOrder(tx: Queryable, orderId: string, failureCode: OrderReason, paymentId: string | null = null): Promise<void> {
   await tx.query(
     named(
       'co_fail_order',
@@ -142,15 +144,16 @@ export async function upsertPayment(
 
 /**
  * Reconciler claim: a pending order untouched for `staleSeconds` (its process died mid-checkout)
- * is marked 'reconciling'. From then on the sale can no longer complete it (completeOrder needs
- * failure_code NULL), so refunding its charge is safe. A claim left by a dead reconciler goes stale too.
+ * goes pending → reconciling. From then on only the claimer may complete it or owe its refund
+ * (the sale of a checkout completes only a 'pending' order). SKIP LOCKED plus the re-checked
+ * condition make the claim exclusive across instances.
  */
 export async function claimStalePending(db: Queryable, staleSeconds: number, limit: number): Promise<OrderRow[]> {
   const { rows } = await db.query(
-    `UPDATE orders SET failure_code = 'reconciling', updated_at = now()
+    `UPDATE orders SET status = 'reconciling', updated_at = now()
       WHERE id IN (SELECT id FROM orders WHERE status = 'pending' AND updated_at < now() - make_interval(secs => $1)
                     ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-        AND status = 'pending'
+        AND status = 'pending' AND updated_at < now() - make_interval(secs => $1)
       RETURNING ${ORDER_COLUMNS}`,
     [staleSeconds, limit],
   );
@@ -159,15 +162,17 @@ export async function claimStalePending(db: Queryable, staleSeconds: number, lim
 
 /**
  * Reconciler claim of orders that failed as payment_unavailable long ago (the buyer did not
- * retry): a timed-out charge may still have gone through at the provider and must be refunded.
- * The claim stops a same-key retry from reclaiming it meanwhile.
+ * retry): a timed-out charge may still have gone through at the provider. failed → reconciling,
+ * which also stops a same-key retry from reclaiming it meanwhile. Skips an order whose hold has
+ * another live order (it could not be live itself: orders_one_live_per_hold).
  */
 export async function claimOldUnavailable(db: Queryable, olderThanSeconds: number, limit: number): Promise<OrderRow[]> {
   const { rows } = await db.query(
-    `UPDATE orders SET failure_code = 'reconciling', updated_at = now()
-      WHERE id IN (SELECT id FROM orders WHERE status = 'failed' AND failure_code = 'payment_unavailable'
-                      AND updated_at < now() - make_interval(secs => $1)
-                    ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+    `UPDATE orders SET status = 'reconciling', failure_code = NULL, updated_at = now()
+      WHERE id IN (SELECT o.id FROM orders o WHERE o.status = 'failed' AND o.failure_code = 'payment_unavailable'
+                      AND o.updated_at < now() - make_interval(secs => $1)
+                      AND NOT EXISTS (SELECT 1 FROM orders x WHERE x.hold_id = o.hold_id AND x.id <> o.id AND x.status IN ('pending', 'reconciling', 'completed'))
+                    ORDER BY o.updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
         AND status = 'failed' AND failure_code = 'payment_unavailable'
       RETURNING ${ORDER_COLUMNS}`,
     [olderThanSeconds, limit],
@@ -179,37 +184,22 @@ export async function claimOldUnavailable(db: Queryable, olderThanSeconds: numbe
 export async function claimStaleReconciling(db: Queryable, staleSeconds: number, limit: number): Promise<OrderRow[]> {
   const { rows } = await db.query(
     `UPDATE orders SET updated_at = now()
-      WHERE id IN (SELECT id FROM orders WHERE status = 'failed' AND failure_code = 'reconciling'
-                      AND updated_at < now() - make_interval(secs => $1)
+      WHERE id IN (SELECT id FROM orders WHERE status = 'reconciling' AND updated_at < now() - make_interval(secs => $1)
                     ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        AND status = 'reconciling' AND updated_at < now() - make_interval(secs => $1)
       RETURNING ${ORDER_COLUMNS}`,
     [staleSeconds, limit],
   );
   return rows.map(toOrderRow);
 }
 
-/** Failed orders whose refund did not go through yet. */
-export async function refundPendingOrders(db: Queryable, limit: number): Promise<{ id: string; paymentId: string }[]> {
-  const { rows } = await db.query(
-    `SELECT id, payment_id FROM orders WHERE status = 'failed' AND failure_code = 'refund_pending' AND payment_id IS NOT NULL ORDER BY updated_at LIMIT $1`,
-    [limit],
-  );
-  return rows.map((r) => ({ id: r.id, paymentId: r.payment_id }));
-}
-
-/** Close a reconciled order: failed with `failureCode`, its payment recorded. Conditional on the claim. */
-export async function finishReconciled(tx: Queryable, orderId: string, failureCode: string, paymentId: string | null): Promise<boolean> {
-  const { rowCount } = await tx.query(
-    `UPDATE orders SET status = 'failed', failure_code = $2, payment_id = COALESCE($3, payment_id), updated_at = now()
-      WHERE id = $1 AND status IN ('pending', 'failed') AND failure_code = 'reconciling'`,
-    [orderId, failureCode, paymentId],
-  );
+/** reconciling → failed: the claimed order was never charged. Conditional on the claim. */
+export async function failReconciled(tx: Queryable, orderId: string, reason: OrderReason): Promise<boolean> {
+  const { rowCount } = await tx.query(`UPDATE orders SET status = 'failed', failure_code = $2, updated_at = now() WHERE id = $1 AND status = 'reconciling'`, [
+    orderId,
+    reason,
+  ]);
   return rowCount === 1;
-}
-
-export async function markRefundDone(tx: Queryable, orderId: string): Promise<void> {
-  await tx.query(`UPDATE orders SET failure_code = 'hold_expired', updated_at = now() WHERE id = $1 AND status = 'failed' AND failure_code = 'refund_pending'`, [orderId]);
-  await tx.query(`UPDATE payments SET status = 'refunded', updated_at = now() WHERE order_id = $1`, [orderId]);
 }
 
 /** What reserve needs in one read: the held seats' total, the event, and whether the key or the hold is already taken. */
@@ -225,7 +215,7 @@ export async function reserveFacts(
                 WHERE s.hold_id = $1 AND s.status = 'held')::int AS total_cents,
               e.currency, e.cancelled_at IS NOT NULL AS cancelled,
               EXISTS (SELECT 1 FROM orders WHERE user_id = $3 AND idempotency_key = $4) AS key_taken,
-              EXISTS (SELECT 1 FROM orders WHERE hold_id = $1 AND status <> 'failed' AND id IS DISTINCT FROM $5) AS live_order
+              EXISTS (SELECT 1 FROM orders WHERE hold_id = $1 AND status IN ('pending', 'reconciling', 'completed') AND id IS DISTINCT FROM $5) AS live_order
          FROM (SELECT 1) one LEFT JOIN events e ON e.id = $2`,
       [o.holdId, o.eventId, o.userId, o.key, o.exceptOrderId],
     ),
@@ -267,7 +257,7 @@ export async function reserveAndClaim(
                   WHERE s.hold_id = $1 AND s.status = 'held')::int AS total_cents,
                 e.currency, COALESCE(e.cancelled_at IS NOT NULL, true) AS cancelled,
                 EXISTS (SELECT 1 FROM orders WHERE user_id = $3 AND idempotency_key = $4) AS key_taken,
-                EXISTS (SELECT 1 FROM orders WHERE hold_id = $1 AND status <> 'failed') AS live_order
+                EXISTS (SELECT 1 FROM orders WHERE hold_id = $1 AND status IN ('pending', 'reconciling', 'completed')) AS live_order
            FROM (SELECT 1) one LEFT JOIN events e ON e.id = $2
        ), ins AS (
          INSERT INTO orders (user_id, event_id, hold_id, idempotency_key, request_hash, status, total_cents, currency, hold_expires_at)
@@ -357,7 +347,7 @@ export async function sellHeldSeatsDetailed(tx: Queryable, holdId: string, order
 
 /**
  * The sale's writes after the seats were sold, in ONE statement: hold → converted, order →
- * completed (only while it is still ours: pending, unclaimed), the succeeded payment recorded and
+ * completed (only while it is still ours: `from`, the status its caller owns), the succeeded payment recorded and
  * the tickets inserted — the last two only if the order was completed. Null when it was not (the
  * caller rolls the transaction back).
  */
@@ -372,6 +362,8 @@ export async function completeSale(
     currency: string;
     last4: string | null;
     tickets: { id: string; seatId: string; code: string }[];
+    /** Who completes: a checkout completes its 'pending' order, recovery the 'reconciling' order it claimed. */
+    from: 'pending' | 'reconciling';
   },
 ): Promise<{ createdAt: Date; tickets: number } | null> {
   const { rows } = await tx.query(
@@ -380,7 +372,7 @@ export async function completeSale(
       `WITH h AS (UPDATE holds SET status = 'converted', ended_at = now() WHERE id = $1 AND status = 'active' RETURNING id),
        o AS (
          UPDATE orders SET status = 'completed', payment_id = $3, updated_at = now()
-          WHERE id = $2 AND status = 'pending' AND failure_code IS NULL AND EXISTS (SELECT 1 FROM h)
+          WHERE id = $2 AND status = $11 AND EXISTS (SELECT 1 FROM h)
           RETURNING id, event_id, created_at
        ), p AS (
          INSERT INTO payments (order_id, provider, provider_ref, amount_cents, currency, status, card_last4)
@@ -405,6 +397,7 @@ export async function completeSale(
         s.tickets.map((t) => t.id),
         s.tickets.map((t) => t.seatId),
         s.tickets.map((t) => t.code),
+        s.from,
       ],
     ),
   );

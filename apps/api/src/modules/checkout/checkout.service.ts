@@ -9,15 +9,14 @@ import { PaymentDeclined, PaymentUnavailable } from '../payments/payment-provide
 import type { PaymentsService } from '../payments/payments.service.js';
 import type { TicketSigner } from '../tickets/ticket-code.js';
 import type { OrdersService } from '../orders/orders.service.js';
+import type { OrderReason } from '../orders/order-states.js';
 import {
   claimOldUnavailable,
   claimStalePending,
   claimStaleReconciling,
   extendHold,
   failOrder,
-  finishReconciled,
-  markRefundDone,
-  refundPendingOrders,
+  failReconciled,
   completeSale,
   findOrderByKey,
   lockForSale,
@@ -31,6 +30,7 @@ import {
   type OrderRow,
   type SoldSeat,
 } from './checkout.repo.js';
+import type { OwedRefunds } from './owed-refunds.js';
 import type { SideEffects } from './side-effects.js';
 
 /** Who is checking out: the account and its browser session (for the waiting room). */
@@ -39,8 +39,6 @@ export interface Buyer {
   sessionId: string;
 }
 
-/** Why a checkout failed, as stored in orders.failure_code and counted in metrics. */
-type FailureReason = 'payment_declined' | 'payment_unavailable' | 'hold_expired' | 'event_cancelled' | 'sale_failed' | 'refund_pending';
 
 /** A payment_unavailable order not retried for this long is settled by the reconciler (late charges refunded). */
 const UNAVAILABLE_SETTLE_SECONDS = 15 * 60;
@@ -49,6 +47,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Thrown inside tx1 to roll back when a concurrent request with the same key won the insert. */
 class KeyTaken extends Error {}
+
+/** Thrown inside the sale when the order left the caller's status (recovery claimed it): roll back, answer its outcome. */
+class OrderTakenOver extends Error {}
 
 /**
  * Checkout: hold → paid order with tickets, exactly once per (user, idempotency key).
@@ -73,6 +74,7 @@ export class CheckoutService {
     private readonly signer: TicketSigner,
     private readonly orders: OrdersService,
     private readonly effects: SideEffects,
+    private readonly refunds: OwedRefunds,
   ) {
     const r = deps.metrics.registry;
     this.duration = histogram(r, 'checkout_duration_seconds', 'Checkout request duration by outcome', ['outcome'] as const, [
@@ -149,13 +151,19 @@ export class CheckoutService {
     for (;;) {
       if (!current) throw new Error('order vanished');
       switch (current.status) {
-        case 'completed':
+        case 'refund_pending':
         case 'refunded':
+          // Charged but never sold (the refund is owed or made): the stored failure, as the first answer said.
+          if (current.failureCode) throw this.storedFailure(current.failureCode);
+        // falls through: a completed order refunded later is an order
+        case 'completed':
         case 'cancelled': {
           const o = await this.orders.getOrder(current.id, buyer.userId);
           if (!o) throw new NotFoundError('Order');
           return o;
         }
+        case 'reconciling':
+          break; // the recovery worker is settling it: wait for its outcome
         case 'failed':
           if (current.failureCode === 'payment_unavailable') {
             this.failFastIfBreakerOpen();
@@ -183,6 +191,8 @@ export class CheckoutService {
     switch (code) {
       case 'payment_declined':
         return new AppError(402, 'payment_declined', 'The payment was declined.');
+      case 'card_invalid':
+        return new AppError(402, 'card_invalid', 'The card number is not valid. Nothing was charged.');
       case 'event_cancelled':
         return new AppError(409, 'event_cancelled', 'This event has been cancelled.');
       default:
@@ -256,7 +266,7 @@ export class CheckoutService {
         card: { number: card.cardNumber, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc, name: card.name },
       }));
     } catch (err) {
-      const reason: FailureReason = err instanceof PaymentDeclined ? 'payment_declined' : 'payment_unavailable';
+      const reason: OrderReason = err instanceof PaymentDeclined ? (err.reason === 'card_invalid' ? 'card_invalid' : 'payment_declined') : 'payment_unavailable';
       await withTransaction(this.deps.db, async (tx) => {
         // Hold before order, the lock order of every checkout transaction.
         // No free extension: the hold goes back to its own expiry and stays until then.
@@ -268,7 +278,7 @@ export class CheckoutService {
           providerRef: null,
           amountCents: order.totalCents,
           currency: order.currency,
-          status: reason === 'payment_declined' ? 'declined' : 'failed',
+          status: reason === 'payment_unavailable' ? 'failed' : 'declined',
           last4,
         });
       });
@@ -277,10 +287,23 @@ export class CheckoutService {
 
     let sale: { order: Order; sold: SoldSeat[] };
     try {
-      sale = await this.sell(order, paymentId, providerName, last4);
+      sale = await this.sell(order, paymentId, providerName, last4, 'pending');
     } catch (saleErr) {
-      await this.refundUnsold(order, paymentId, providerName, last4, saleErr);
-      throw saleErr instanceof AppError ? saleErr : this.storedFailure('sale_failed');
+      if (!(saleErr instanceof AppError) && !(saleErr instanceof OrderTakenOver)) {
+        // Not a refusal but a fault (lost connection, deadlock …): the hold may still be the
+        // buyer's, so nothing is refunded. The order stays pending; a same-key retry or the
+        // recovery worker completes it (or owes the refund if the seats are gone by then).
+        this.deps.logger.error({ err: saleErr, orderId: order.id }, 'sale transaction failed after a successful charge; left for recovery');
+        throw new AppError(503, 'service_unavailable', 'The order could not be completed right now. Retry with the same Idempotency-Key.', {}, { 'Retry-After': '5' });
+      }
+      const outcome = saleErr instanceof OrderTakenOver ? 'not_ours' : await this.refundUnsold(order, paymentId, last4, saleErr, 'pending');
+      if (outcome === 'not_ours') {
+        // The recovery worker claimed this order meanwhile (we were slower than the stale
+        // window): it completes or refunds it; answer what it decides.
+        const now = await findOrderByKey(this.deps.db, buyer.userId, order.idempotencyKey);
+        if (now) return this.replay(buyer, now, now.requestHash, input);
+      }
+      throw saleErr;
     }
 
     this.seatsSold.inc(sale.sold.length);
@@ -288,8 +311,12 @@ export class CheckoutService {
     return sale.order;
   }
 
-  /** Transaction 2: the sale. Throws an AppError when the hold is no longer ours to sell. Returns the order as the buyer sees it. */
-  private async sell(order: OrderRow, paymentId: string, provider: string, last4: string): Promise<{ order: Order; sold: SoldSeat[] }> {
+  /**
+   * Transaction 2: the sale — the one completion path, for a checkout (`from` 'pending') and for
+   * recovery after a crash (`from` 'reconciling', the order it claimed). Throws an AppError when
+   * the hold is no longer ours to sell. Returns the order as the buyer sees it.
+   */
+  private async sell(order: OrderRow, paymentId: string, provider: string, last4: string | null, from: 'pending' | 'reconciling'): Promise<{ order: Order; sold: SoldSeat[] }> {
     return withTransaction(this.deps.db, async (tx) => {
       const locked = order.holdId ? await lockForSale(tx, order.eventId, order.holdId) : null;
       if (locked?.cancelled) throw this.storedFailure('event_cancelled');
@@ -312,8 +339,9 @@ export class CheckoutService {
         currency: order.currency,
         last4,
         tickets: tickets.map((t) => ({ id: t.id, seatId: t.seat.id, code: t.code })),
+        from,
       });
-      if (!completed) throw new Error('order left pending state during sale');
+      if (!completed) throw new OrderTakenOver(`order left ${from} state during sale`);
       return {
         sold,
         order: {
@@ -321,6 +349,7 @@ export class CheckoutService {
           eventId: order.eventId,
           event: { name: locked.eventName, startsAt: locked.startsAt.toISOString(), venueName: locked.venueName, venueTimeZone: locked.venueTimeZone },
           status: 'completed' as const,
+          statusReason: null,
           totalCents: order.totalCents,
           currency: order.currency,
           createdAt: completed.createdAt.toISOString(),
@@ -330,100 +359,103 @@ export class CheckoutService {
     });
   }
 
-  /** The charge went through but the sale did not: give the money back and record it. Never a charge without an order. */
-  private async refundUnsold(order: OrderRow, paymentId: string, provider: string, last4: string, cause: unknown): Promise<void> {
-    const reason: FailureReason = cause instanceof AppError && cause.code === 'event_cancelled' ? 'event_cancelled' : 'hold_expired';
-    let refunded = false;
-    try {
-      await this.payments.refund(paymentId);
-      refunded = true;
-    } catch (err) {
-      this.deps.logger.error({ err, orderId: order.id }, 'refund after failed sale did not go through; left for the reconciler');
-    }
-    if (!(cause instanceof AppError)) this.deps.logger.error({ err: cause, orderId: order.id }, 'sale transaction failed after a successful charge');
-    await withTransaction(this.deps.db, async (tx) => {
-      await failOrder(tx, order.id, refunded ? reason : 'refund_pending', paymentId);
-      await upsertPayment(tx, {
-        orderId: order.id,
-        provider,
-        providerRef: paymentId,
-        amountCents: order.totalCents,
-        currency: order.currency,
-        status: refunded ? 'refunded' : 'succeeded',
-        last4,
-      });
-    });
+  /**
+   * The charge went through but the sale did not: owe the refund (order → refund_pending) and try
+   * it. Never a charge without an order; a refund that fails is retried with back-off by the
+   * recovery worker. 'not_ours' when the order had left `from` (someone else settles it).
+   */
+  private async refundUnsold(order: OrderRow, paymentId: string, last4: string | null, cause: AppError, from: 'pending' | 'reconciling') {
+    const reason: OrderReason = cause.code === 'event_cancelled' ? 'event_cancelled' : 'hold_expired';
+    return this.refunds.owe(
+      { orderId: order.id, from, reason, paymentId, amountCents: order.totalCents, currency: order.currency, last4 },
+      from === 'pending' ? 'sale' : 'recovery',
+    );
   }
 
   /**
-   * Recovery, run periodically (every instance may run it at once):
+   * Recovery, run periodically (every instance may run it at once; claims are exclusive):
    * - a 'pending' order nobody has touched for a while belongs to a process that died between
-   *   reserve and sale. It is claimed, its charge (looked up at the provider by the order id)
-   *   refunded, the order failed and the hold given back its own expiry;
-   * - a failed sale whose refund did not go through ('refund_pending') is refunded again.
+   *   reserve and sale, and a 'payment_unavailable' order not retried for 15 minutes may have a
+   *   late charge. Each is claimed (→ reconciling) and its charge looked up at the provider by the
+   *   order id. Charged: the order is COMPLETED through the same sale as a checkout when its hold
+   *   is still the buyer's; only when the seats are gone is the refund owed (→ refund_pending).
+   *   Not charged: failed, and the hold gets its own expiry back;
+   * - owed refunds that are due are tried again (OwedRefunds, back-off in the row).
    * Returns how many orders it settled.
    */
   async reconcile(limit = 20): Promise<number> {
     let settled = 0;
     const claimed = [
       ...(await claimStalePending(this.deps.db, this.staleSeconds, limit)),
-      ...(await claimOldUnavailable(this.deps.db, UNAVAILABLE_SETTLE_SECONDS, limit)),
+      ...(await this.claimSafely(() => claimOldUnavailable(this.deps.db, UNAVAILABLE_SETTLE_SECONDS, limit))),
       ...(await claimStaleReconciling(this.deps.db, this.staleSeconds, limit)),
     ];
     for (const order of claimed) {
-      let charge: { paymentId: string } | null;
-      try {
-        charge = await this.payments.findCharge(order.id);
-      } catch {
-        continue; // provider unreachable: the claim goes stale and a later run retries
-      }
-      let refunded = false;
-      if (charge) {
-        try {
-          await this.payments.refund(charge.paymentId);
-          refunded = true;
-        } catch (err) {
-          this.deps.logger.warn({ err, orderId: order.id }, 'reconciler refund failed; will retry');
-        }
-      }
-      const done = await withTransaction(this.deps.db, async (tx) => {
-        const code = charge && !refunded ? 'refund_pending' : 'hold_expired';
-        // Lock order as everywhere else (hold before order) so this never deadlocks with a sale.
-        if (order.holdId) await lockHold(tx, order.holdId);
-        if (!(await finishReconciled(tx, order.id, code, charge?.paymentId ?? null))) return false;
-        if (charge) {
-          await upsertPayment(tx, {
-            orderId: order.id,
-            provider: this.payments.provider.name,
-            providerRef: charge.paymentId,
-            amountCents: order.totalCents,
-            currency: order.currency,
-            status: refunded ? 'refunded' : 'succeeded',
-            last4: null,
-          });
-        }
-        if (order.holdId && order.holdExpiresAt) await restoreHoldExpiry(tx, order.holdId, order.holdExpiresAt);
-        return true;
-      });
-      if (done) {
-        settled += 1;
-        this.failures.inc({ reason: 'abandoned' });
-        this.deps.logger.warn({ orderId: order.id, charged: !!charge, refunded }, 'reconciled an abandoned checkout');
-      }
+      if (await this.recover(order)) settled += 1;
     }
-    for (const o of await refundPendingOrders(this.deps.db, limit)) {
-      try {
-        await this.payments.refund(o.paymentId);
-      } catch {
-        continue;
-      }
-      await withTransaction(this.deps.db, (tx) => markRefundDone(tx, o.id));
-      settled += 1;
-    }
+    settled += await this.refunds.retryDue(limit);
     return settled;
   }
 
+  /** A new checkout of the same hold may win a race with the settle claim (unique index): skip this round. */
+  private async claimSafely(claim: () => Promise<OrderRow[]>): Promise<OrderRow[]> {
+    try {
+      return await claim();
+    } catch (err) {
+      if ((err as { code?: string }).code !== '23505') throw err;
+      this.deps.logger.info({ err }, 'settle claim met a new checkout of the same hold; retried next run');
+      return [];
+    }
+  }
+
+  /** Settle one claimed ('reconciling') order; true when it reached a final state. */
+  private async recover(order: OrderRow): Promise<boolean> {
+    let charge: { paymentId: string } | null;
+    try {
+      charge = await this.payments.findCharge(order.id);
+    } catch (err) {
+      this.deps.logger.warn({ err, orderId: order.id }, 'recovery could not look the charge up; the claim goes stale and a later run retries');
+      return false;
+    }
+    if (!charge) {
+      const failed = await withTransaction(this.deps.db, async (tx) => {
+        // Lock order as everywhere else (hold before order) so this never deadlocks with a sale.
+        if (order.holdId) await lockHold(tx, order.holdId);
+        if (!(await failReconciled(tx, order.id, 'hold_expired'))) return false;
+        if (order.holdId && order.holdExpiresAt) await restoreHoldExpiry(tx, order.holdId, order.holdExpiresAt);
+        return true;
+      });
+      if (failed) {
+        this.failures.inc({ reason: 'abandoned' });
+        this.deps.logger.warn({ orderId: order.id }, 'recovery failed an abandoned checkout that was never charged');
+      }
+      return failed;
+    }
+    try {
+      const sale = await this.sell(order, charge.paymentId, this.payments.provider.name, null, 'reconciling');
+      this.seatsSold.inc(sale.sold.length);
+      // No browser session to free in the waiting room: its slot ends by itself.
+      await this.effects.afterSale(order.eventId, order.holdId!, sale.sold, null);
+      this.deps.logger.warn({ orderId: order.id, seats: sale.sold.length }, 'recovery completed a charged checkout interrupted by a crash');
+      return true;
+    } catch (saleErr) {
+      if (saleErr instanceof OrderTakenOver) return false; // another worker's claim replaced ours: it settles the order
+      if (!(saleErr instanceof AppError)) {
+        // A fault, not a refusal: refund nothing; the claim goes stale and a later run tries the sale again.
+        this.deps.logger.error({ err: saleErr, orderId: order.id }, 'recovery sale failed; retried when the claim goes stale');
+        return false;
+      }
+      const outcome = await this.refundUnsold(order, charge.paymentId, null, saleErr, 'reconciling');
+      if (outcome !== 'not_ours') {
+        this.failures.inc({ reason: 'abandoned' });
+        this.deps.logger.warn({ orderId: order.id, outcome }, 'recovery could not complete a charged checkout (seats gone); refund owed');
+      }
+      return outcome === 'refunded';
+    }
+  }
+
   private toAppError(err: unknown): AppError {
+    if (err instanceof PaymentDeclined && err.reason === 'card_invalid') return this.storedFailure('card_invalid');
     if (err instanceof PaymentDeclined) return new AppError(402, 'payment_declined', 'The payment was declined.', { reason: err.reason });
     if (err instanceof PaymentUnavailable) {
       return new AppError(503, 'payment_unavailable', 'Payments are temporarily unavailable. Try again shortly with the same Idempotency-Key.', {}, {

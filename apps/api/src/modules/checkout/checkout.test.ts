@@ -219,7 +219,7 @@ describe('POST /checkout', () => {
     expect(res.body.status).toBe('completed');
   });
 
-  it('when the charge succeeds but the hold is gone before the sale, then the charge is refunded and no order completes', async () => {
+  it('when the charge succeeds but the hold is gone before the sale, then the charge is refunded, no order completes and the fan sees the refunded order with its reason', async () => {
     const { agent, user, holdId, seatIds } = await buyerWithHold(2);
     const provider = ctx.services.paymentProvider;
     const refundsBefore = await provider.refundCount();
@@ -239,8 +239,12 @@ describe('POST /checkout', () => {
     expect(await provider.refundCount()).toBe(refundsBefore + 1);
     const orders = await ordersOf(user.id);
     expect(orders).toHaveLength(1);
-    expect(orders[0]).toMatchObject({ status: 'failed', failure_code: 'hold_expired' });
+    expect(orders[0]).toMatchObject({ status: 'refunded', failure_code: 'hold_expired' });
     expect(await provider.isRefunded(orders[0].payment_id)).toBe(true);
+    // The fan is told: the charged order is in their orders, refunded, with why.
+    const seen = await agent.get(`/api/v1/orders/${orders[0].id}`);
+    expect(seen.status).toBe(200);
+    expect(seen.body).toMatchObject({ status: 'refunded', statusReason: 'hold_expired', tickets: [] });
     const payment = (await ctx.db.query(`SELECT status FROM payments WHERE order_id = $1`, [orders[0].id])).rows[0];
     expect(payment.status).toBe('refunded');
     expect((await seatRows(seatIds)).every((s) => s.status === 'available')).toBe(true);

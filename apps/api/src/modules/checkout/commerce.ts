@@ -5,6 +5,7 @@ import { OrdersService } from '../orders/orders.service.js';
 import { TicketSigner } from '../tickets/ticket-code.js';
 import { TicketsService } from '../tickets/tickets.service.js';
 import { CheckoutService } from './checkout.service.js';
+import { OwedRefunds } from './owed-refunds.js';
 import { SideEffects } from './side-effects.js';
 
 /** The secret that signs ticket codes: TICKET_SECRET, or SESSION_SECRET outside production. */
@@ -27,7 +28,8 @@ export function createCommerceServices(deps: AppDeps, services: () => object) {
   const signer = new TicketSigner(ticketSecret(deps.env));
   const effects = new SideEffects(deps, services);
   const orders = new OrdersService(deps, payments, effects);
-  const checkout = new CheckoutService(deps, payments, signer, orders, effects);
+  const refunds = new OwedRefunds(deps, payments);
+  const checkout = new CheckoutService(deps, payments, signer, orders, effects, refunds);
   const tickets = new TicketsService(deps, signer);
   return { payments, orders, checkout, tickets, paymentProvider: provider };
 }

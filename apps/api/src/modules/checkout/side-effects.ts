@@ -45,14 +45,17 @@ export class SideEffects {
     }
   }
 
-  /** Seats sold from a hold: snapshot update, the hold's seat locks released, the shopper's waiting-room slot freed. */
-  async afterSale(eventId: string, holdId: string, sold: { id: string; index: number }[], who: { userId: string; sessionId: string }): Promise<void> {
+  /**
+   * Seats sold from a hold: snapshot update, the hold's seat locks released, the shopper's
+   * waiting-room slot freed (`who` null: a sale completed by recovery, no session to free).
+   */
+  async afterSale(eventId: string, holdId: string, sold: { id: string; index: number }[], who: { userId: string; sessionId: string } | null): Promise<void> {
     const inv = this.inventory;
     // Independent of each other: sent together, one round trip instead of three.
     await Promise.all([
       this.safely('applySeatChanges', () => inv?.applySeatChanges(eventId, sold.map((s) => [s.index, 's']))),
       this.safely('releaseLocks', () => inv?.releaseLocks?.(eventId, holdId, sold.map((s) => s.id))),
-      this.safely('finishShopping', () => this.queue?.finishShopping(eventId, who)),
+      this.safely('finishShopping', () => (who ? this.queue?.finishShopping(eventId, who) : undefined)),
     ]);
   }
 

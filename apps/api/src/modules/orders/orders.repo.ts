@@ -1,12 +1,15 @@
-import type { Order } from '@ticketing/shared';
+import type { Order, RefundPendingList } from '@ticketing/shared';
 import type { Queryable } from '../../platform/db.js';
 
-const VISIBLE = `('completed', 'cancelled', 'refunded')`;
+/** Orders the buyer sees: every charged order (a checkout in flight or failed without a charge is not one). */
+const VISIBLE = `('completed', 'refund_pending', 'refunded', 'cancelled')`;
+const REASONS = new Set(['hold_expired', 'event_cancelled', 'sale_failed']);
 
 interface OrderHead {
   id: string;
   event_id: string;
   status: Order['status'];
+  failure_code: string | null;
   total_cents: number;
   currency: string;
   created_at: Date;
@@ -41,6 +44,7 @@ async function withTickets(db: Queryable, heads: OrderHead[]): Promise<Order[]> 
     eventId: h.event_id,
     event: { name: h.event_name, startsAt: h.starts_at.toISOString(), venueName: h.venue_name, venueTimeZone: h.venue_timezone },
     status: h.status,
+    statusReason: h.failure_code && REASONS.has(h.failure_code) ? (h.failure_code as Order['statusReason']) : null,
     totalCents: h.total_cents,
     currency: h.currency,
     createdAt: h.created_at.toISOString(),
@@ -48,7 +52,7 @@ async function withTickets(db: Queryable, heads: OrderHead[]): Promise<Order[]> 
   }));
 }
 
-const HEAD_SQL = `SELECT o.id, o.event_id, o.status, o.total_cents, o.currency, o.created_at, e.name AS event_name, e.starts_at, v.name AS venue_name, v.timezone AS venue_timezone
+const HEAD_SQL = `SELECT o.id, o.event_id, o.status, o.failure_code, o.total_cents, o.currency, o.created_at, e.name AS event_name, e.starts_at, v.name AS venue_name, v.timezone AS venue_timezone
   FROM orders o JOIN events e ON e.id = o.event_id JOIN venues v ON v.id = e.venue_id`;
 
 /** One order in its public shape, only if it belongs to `userId` (null: any owner) and is visible. */
@@ -147,4 +151,31 @@ export async function releaseActiveHolds(tx: Queryable, eventId: string): Promis
 export async function eventRevenue(db: Queryable, eventId: string): Promise<number> {
   const { rows } = await db.query(`SELECT COALESCE(sum(total_cents), 0)::int8 AS revenue FROM orders WHERE event_id = $1 AND status = 'completed'`, [eventId]);
   return rows[0].revenue;
+}
+
+/** Orders whose refund is owed (oldest first), with their retry schedule: the admin's view of stuck refunds. */
+export async function listRefundPending(db: Queryable, limit: number): Promise<RefundPendingList> {
+  const [items, count] = await Promise.all([
+    db.query(
+      `SELECT id, event_id, user_id, total_cents, currency, failure_code, refund_attempts, refund_next_attempt_at, refund_last_error, updated_at
+         FROM orders WHERE status = 'refund_pending' ORDER BY updated_at LIMIT $1`,
+      [limit],
+    ),
+    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE status = 'refund_pending'`),
+  ]);
+  return {
+    total: count.rows[0]!.n,
+    items: items.rows.map((r) => ({
+      orderId: r.id,
+      eventId: r.event_id,
+      userId: r.user_id,
+      totalCents: r.total_cents,
+      currency: r.currency,
+      statusReason: REASONS.has(r.failure_code) ? r.failure_code : null,
+      attempts: r.refund_attempts,
+      nextAttemptAt: r.refund_next_attempt_at ? r.refund_next_attempt_at.toISOString() : null,
+      lastError: r.refund_last_error,
+      since: r.updated_at.toISOString(),
+    })),
+  };
 }

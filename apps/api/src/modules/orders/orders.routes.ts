@@ -32,9 +32,13 @@ export function ordersRoutes(services: Services): Router {
   return r;
 }
 
-/** /admin/events/:id/cancel: cancel an event and refund every order. */
+/** /admin/events/:id/cancel: cancel an event and refund every order; /admin/orders/refunds-pending: refunds owed. */
 export function adminEventCancelRoutes(services: Services): Router {
   const r = Router();
+  r.get('/orders/refunds-pending', requireRole('admin'), async (_req, res) => {
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.json(await services.orders.refundsPending());
+  });
   r.post('/events/:id/cancel', requireRole('admin'), validate({ params: IdParams }), async (_req, res) => {
     res.json(await services.orders.cancelEvent(parsed<z.infer<typeof IdParams>>(res).params.id));
   });

@@ -1,4 +1,4 @@
-import type { EventCancelResult, Order, OrderList } from '@ticketing/shared';
+import type { EventCancelResult, Order, OrderList, RefundPendingList } from '@ticketing/shared';
 import type { AppDeps } from '../../app.js';
 import { withTransaction } from '../../platform/db.js';
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
@@ -10,6 +10,7 @@ import {
   findOrder,
   findOrderForRefund,
   listOrders,
+  listRefundPending,
   markEventCancelled,
   markOrderRefunded,
   releaseActiveHolds,
@@ -38,7 +39,7 @@ export class OrdersService {
   /** The buyer cancels: refund, order refunded, tickets void, seats on sale again. */
   async cancel(userId: string, orderId: string): Promise<Order> {
     const o = await findOrderForRefund(this.deps.db, orderId);
-    if (!o || o.userId !== userId || !['completed', 'cancelled', 'refunded'].includes(o.status)) throw new NotFoundError('Order');
+    if (!o || o.userId !== userId || !['completed', 'refund_pending', 'cancelled', 'refunded'].includes(o.status)) throw new NotFoundError('Order');
     if (o.status !== 'completed') throw new ConflictError('This order is already cancelled.', 'order_not_cancellable');
     if (o.eventCompleted) throw new ConflictError('The event has taken place; this order can no longer be cancelled.', 'order_not_cancellable');
     await this.refund(o.id, o.eventId, o.paymentId!);
@@ -117,6 +118,11 @@ export class OrdersService {
   private async countSeats(orderId: string): Promise<number> {
     const { rows } = await this.deps.db.query(`SELECT count(*) AS n FROM event_seats WHERE order_id = $1`, [orderId]);
     return rows[0].n;
+  }
+
+  /** Admin: refunds owed and not yet made, oldest first, with attempts and the last error. */
+  refundsPending(limit = 100): Promise<RefundPendingList> {
+    return listRefundPending(this.deps.db, limit);
   }
 
   /** Sum of the event's completed orders, in cents (admin stats). */

@@ -30,7 +30,7 @@ export interface PaymentProvider {
 
 /** The provider answered and said no (the card, not the provider, is the problem). Not a breaker failure. */
 export class PaymentDeclined extends Error {
-  constructor(readonly reason: 'card_declined' | 'insufficient_funds' | 'expired_card') {
+  constructor(readonly reason: 'card_declined' | 'insufficient_funds' | 'expired_card' | 'card_invalid') {
     super(`payment declined: ${reason}`);
     this.name = 'PaymentDeclined';
   }

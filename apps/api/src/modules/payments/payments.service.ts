@@ -1,3 +1,4 @@
+import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
 import client from 'prom-client';
 import type { AppDeps } from '../../app.js';
 import { counter } from '../../platform/metrics.js';
@@ -26,6 +27,8 @@ export class PaymentsService {
   private readonly charges;
   private readonly refunds;
   private readonly outcomes;
+  /** A refund blip is retried at once a couple of times; longer outages are the owed-refund schedule's job (ADR 0016). */
+  private readonly refundRetry = retry(handleAll, { maxAttempts: 2, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 200 }) });
 
   constructor(
     private readonly deps: Pick<AppDeps, 'env' | 'metrics' | 'logger' | 'readinessDetails'>,
@@ -90,21 +93,11 @@ export class PaymentsService {
 
   /**
    * Refund a payment. Deliberately NOT behind the breaker: a refund owed after a failed sale
-   * must be attempted even while charges are being refused. Retried a few times; idempotent.
+   * must be attempted even while charges are being refused. Up to 3 tries; idempotent.
    */
   async refund(paymentId: string): Promise<void> {
-    let lastErr: unknown;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        await withTimeout(this.provider.refund(paymentId), this.deps.env.PAYMENT_TIMEOUT_MS);
-        this.refunds.inc();
-        return;
-      } catch (err) {
-        lastErr = err;
-        await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
-      }
-    }
-    throw lastErr;
+    await this.refundRetry.execute(() => withTimeout(this.provider.refund(paymentId), this.deps.env.PAYMENT_TIMEOUT_MS));
+    this.refunds.inc();
   }
 
   /** The charge made under `idempotencyKey`, if any; throws when the provider cannot tell. */

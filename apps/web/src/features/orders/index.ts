@@ -2,3 +2,4 @@ export { fetchOrders, fetchOrder, cancelOrder, ticketQrUrl } from './api/orders-
 export { OrderStatusBadge } from './components/order-status-badge';
 export { TicketCard } from './components/ticket-card';
 export { CancelOrderButton } from './components/cancel-order-dialog';
+export { orderOutcomeMessage } from './lib/order-outcome';

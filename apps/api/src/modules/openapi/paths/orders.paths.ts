@@ -1,4 +1,4 @@
-import { CheckoutInput, IdempotencyKey, Order, OrderIdParams, OrderList, OrderListQuery, TicketIdParams } from '@ticketing/shared';
+import { CheckoutInput, IdempotencyKey, Order, OrderIdParams, OrderList, OrderListQuery, RefundPendingList, TicketIdParams } from '@ticketing/shared';
 import { z } from 'zod';
 import { jsonBody, jsonResponse, problems, sessionAuth, type OpenApiPaths } from '../openapi.helpers.js';
 
@@ -62,6 +62,15 @@ export const ordersPaths: OpenApiPaths = {
         '200': { description: 'An SVG image.', content: { 'image/svg+xml': { schema: { type: 'string' } } } },
         ...problems(400, 401, 404),
       },
+    },
+  },
+  '/admin/orders/refunds-pending': {
+    get: {
+      tags: ['Admin'],
+      operationId: 'listRefundsPending',
+      summary: 'Orders whose refund is owed and not yet made (oldest first), with attempts, next attempt and last error.',
+      security: sessionAuth,
+      responses: { '200': jsonResponse(RefundPendingList, 'The owed refunds.'), ...problems(401, 403) },
     },
   },
 };

@@ -5,6 +5,7 @@ import {
   EventList,
   EventStats,
   QueueSettings,
+  RefundPendingList,
   Venue,
   VenueList,
   type EventInput,
@@ -68,4 +69,9 @@ export function updateQueueSettings(eventId: string, body: QueueSettingsInput): 
 /** POST /admin/checkins: 200 checked in; throws ProblemError 409 ticket_already_used / ticket_void, 400 ticket_forged. */
 export function checkIn(code: string): Promise<CheckinResult> {
   return api('/admin/checkins', { method: 'POST', body: { code }, schema: CheckinResult });
+}
+
+/** GET /admin/orders/refunds-pending: refunds owed and not yet made, with attempts and the last error. */
+export function fetchRefundsPending(signal?: AbortSignal): Promise<RefundPendingList> {
+  return api('/admin/orders/refunds-pending', { schema: RefundPendingList, signal });
 }

@@ -5,12 +5,14 @@ import { Button, Card, ErrorState, Input, toast } from '../../../components/ui';
 import { errorMessage } from '../../../lib/api-client';
 import { formatMoney } from '../../../lib/format';
 import { problemFieldErrors, zodFieldErrors } from '../../../lib/form-errors';
-import { fetchEventStats, updateQueueSettings } from '../api/admin-api';
+import { fetchEventStats, fetchRefundsPending, updateQueueSettings } from '../api/admin-api';
 import { usePolling } from '../hooks/use-polling';
 import { friendlyErrors } from '../lib/messages';
 
 /** How often the dashboard refreshes while visible. */
 export const STATS_INTERVAL_MS = 3_000;
+/** Owed refunds change slowly (back-off of seconds to minutes). */
+const REFUNDS_INTERVAL_MS = 30_000;
 
 function Tile({ label, value, hint, testId }: { label: string; value: ReactNode; hint?: ReactNode; testId?: string }) {
   return (
@@ -90,10 +92,25 @@ export function EventDashboard({ event, initial }: { event: Event; initial: Even
         <Tile label="Admission rate" value={`${stats.admissionRatePerMinute.toLocaleString()}/min`} testId="stat-rate" hint={event.highDemand ? 'from the queue to the seats' : 'used if the waiting room is on'} />
         <Tile label="Average wait" value={formatWait(stats.averageWaitSeconds)} testId="stat-wait" hint={event.highDemand ? 'of recent admissions' : undefined} />
       </dl>
+      <RefundsOwedLine eventId={event.id} />
       {event.highDemand && event.status !== 'cancelled' && (
         <QueueControls eventId={event.id} rate={stats.admissionRatePerMinute} cap={stats.maxConcurrentShoppers} onSaved={refresh} />
       )}
     </div>
+  );
+}
+
+/** One line when refunds of this event are owed and not yet made (the recovery worker retries them with back-off). */
+function RefundsOwedLine({ eventId }: { eventId: string }) {
+  const { data } = usePolling((signal) => fetchRefundsPending(signal), REFUNDS_INTERVAL_MS);
+  const mine = data?.items.filter((o) => o.eventId === eventId) ?? [];
+  if (!mine.length) return null;
+  const worst = mine.reduce((a, b) => (b.attempts > a.attempts ? b : a));
+  return (
+    <p role="status" data-testid="refunds-owed" className="rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200">
+      {mine.length} refund{mine.length === 1 ? '' : 's'} owed, retrying with back-off · most attempts {worst.attempts}
+      {worst.lastError ? ` (last error: ${worst.lastError})` : ''}
+    </p>
   );
 }
 

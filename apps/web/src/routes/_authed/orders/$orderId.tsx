@@ -2,7 +2,7 @@ import { createFileRoute, Link, useRouter } from '@tanstack/react-router';
 import { ErrorState, toast } from '../../../components/ui';
 import { errorMessage, isProblem } from '../../../lib/api-client';
 import { formatDateTime, formatEventTime, formatMoney } from '../../../lib/format';
-import { CancelOrderButton, OrderStatusBadge, TicketCard, fetchOrder } from '../../../features/orders';
+import { CancelOrderButton, OrderStatusBadge, TicketCard, fetchOrder, orderOutcomeMessage } from '../../../features/orders';
 import { usePageTitle } from '../../../lib/page-title';
 
 export const Route = createFileRoute('/_authed/orders/$orderId')({
@@ -56,7 +56,7 @@ function OrderPage() {
       </div>
       {!active && (
         <p role="status" className="rounded-lg bg-slate-100 px-4 py-3 text-slate-700">
-          This order was {order.status}; its tickets are no longer valid.
+          {orderOutcomeMessage(order)}
         </p>
       )}
       <section aria-labelledby="tickets-title">
