@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text.js';
 
 /** A UUID path or body identifier. */
 export const Uuid = z.uuid({ error: 'must be a UUID' });
@@ -27,7 +28,7 @@ export function isIanaTimeZone(timeZone: string): boolean {
 }
 
 /** An IANA time-zone name, e.g. "Europe/Berlin". */
-export const IanaTimeZone = z.string().trim().max(64).refine(isIanaTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin');
+export const IanaTimeZone = text({ max: 64 }).refine(isIanaTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin');
 
 /** `:id`-style path parameter holder. */
 export const IdParams = z.object({ id: Uuid });
