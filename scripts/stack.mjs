@@ -316,7 +316,8 @@ export async function startStack({
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: redisKeyPrefix,
     WORKERS: 'true',
-    TRUST_PROXY: '1',
+    // The front door reaches the instances over loopback; only it may set X-Forwarded-For.
+    TRUST_PROXY: 'loopback',
     ...env,
   };
   // Never let a caller's PORT/INSTANCE_ID leak into every instance.
