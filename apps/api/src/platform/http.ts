@@ -92,6 +92,10 @@ function fromPgError(err: { code?: string }): AppError | null {
       return new AppError(400, 'bad_request', 'A value in the request has the wrong format.');
     // Last line of defence behind the shared `text()` schemas: a NUL byte or text the
     // database encoding cannot hold is the client's input, never our fault.
+    case '22003': // numeric_value_out_of_range (a number too large for its column)
+    case '22008': // datetime_field_overflow (e.g. year 0000)
+    case '22001': // string_data_right_truncation
+      return new AppError(400, 'bad_request', 'A value in the request is out of range.');
     case '22021': // character_not_in_repertoire (e.g. a NUL byte in a text value)
     case '22P05': // untranslatable_character
       return new AppError(400, 'validation_failed', 'A text value in the request contains characters that are not allowed.', { errors: [{ path: 'request', message: 'contains characters that are not allowed' }] });

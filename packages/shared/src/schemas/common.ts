@@ -4,14 +4,17 @@ import { text } from './text.js';
 /** A UUID path or body identifier. */
 export const Uuid = z.uuid({ error: 'must be a UUID' });
 
-/** An ISO 8601 UTC timestamp as sent on the wire. */
-export const IsoDateTime = z.iso.datetime({ offset: true });
+/** An ISO 8601 timestamp as sent on the wire; year 0000 is refused (PostgreSQL has no year zero). */
+export const IsoDateTime = z.iso.datetime({ offset: true }).refine((s) => !s.startsWith('0000'), 'the year must be 0001 or later');
 
 /** ISO 4217 currency code, upper case. */
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
 
+/** The largest value a PostgreSQL `integer` holds: the bound of every integer a client sends. */
+export const MAX_INT4 = 2_147_483_647;
+
 /** Integer amount of money in the currency's minor unit. */
-export const Cents = z.number().int().min(0);
+export const Cents = z.number().int().min(0).max(MAX_INT4);
 
 /**
  * True when `timeZone` names an IANA time zone this runtime's Intl knows ('UTC' and links such as

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Currency, IsoDateTime, PageQuery, Uuid, pageOf } from './common.js';
+import { Currency, IsoDateTime, MAX_INT4, PageQuery, Uuid, pageOf } from './common.js';
 import { text } from './text.js';
 
 export const EventCategory = z.enum(['concert', 'sports', 'theatre', 'comedy', 'family', 'festival', 'conference']);
@@ -20,7 +20,7 @@ export const EventListQuery = PageQuery.extend({
   from: IsoDateTime.optional(),
   to: IsoDateTime.optional(),
   status: EventStatus.optional(),
-  maxPriceCents: z.coerce.number().int().min(0).optional(),
+  maxPriceCents: z.coerce.number().int().min(0).max(MAX_INT4).optional(),
   sort: EventSort.optional(),
 }).refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'must not be before from' });
 export type EventListQuery = z.infer<typeof EventListQuery>;
