@@ -146,6 +146,8 @@ function fromClientError(err: unknown): AppError | null {
   if (e.expose && typeof status === 'number' && status >= 400 && status < 500) {
     if (status === 413) return new AppError(413, 'payload_too_large', 'The request body is too large.');
     if (status === 415) return new AppError(415, 'unsupported_media_type', 'Unsupported media type.');
+    if (status === 403) return new AppError(403, 'forbidden', 'The request was refused.');
+    if (status === 404) return new AppError(404, 'not_found', 'Not found.');
     return new AppError(400, 'bad_request', 'The request could not be read.');
   }
   return null;
