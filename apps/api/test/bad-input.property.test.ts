@@ -364,6 +364,23 @@ describe('the bad inputs that found 500s (issue 13), one by one', () => {
     expect((await ctx.db.query('SELECT 1 FROM users WHERE email = $1', [email])).rowCount).toBe(0);
   });
 
+  it('when a JSON body is not valid UTF-8, then 400 validation_failed and nothing stored (never silently replaced with U+FFFD)', async () => {
+    const email = uniqueEmail('utf8');
+    const server = ctx.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/v1/auth/register`;
+      const body = Buffer.concat([Buffer.from(`{"email":"${email}","password":"${TEST_PASSWORD}","name":"a`), Buffer.from([0xff, 0xfe, 0xc0, 0xaf]), Buffer.from('"}')]);
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Uint8Array(body) });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(((await res.json()) as { code: string }).code).toBe('validation_failed');
+    } finally {
+      server.close();
+    }
+    expect((await ctx.db.query('SELECT 1 FROM users WHERE email = $1', [email])).rowCount).toBe(0);
+  });
+
   it('when a NUL byte is in a query, a register name, or an admin venue or event name, then 400 validation_failed and nothing stored', async () => {
     const before = await databaseChecksum();
     await expectRefused(await ctx.agent().get('/api/v1/events?city=a%00b'), 400, 'validation_failed');

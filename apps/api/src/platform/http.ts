@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
@@ -113,6 +114,16 @@ function fromPgError(err: { code?: string }): AppError | null {
   }
 }
 
+/**
+ * body-parser `verify` hook: a JSON body declared (or defaulted to) UTF-8 must be valid UTF-8.
+ * Without it, invalid bytes would be silently replaced with U+FFFD and stored.
+ */
+export function utf8Only(_req: unknown, _res: unknown, buf: Buffer, encoding: string): void {
+  if (/^utf-?8$/i.test(encoding) && !isUtf8(buf)) {
+    throw Object.assign(new Error('The request body is not valid UTF-8.'), { status: 400, type: 'encoding.invalid' });
+  }
+}
+
 /** zlib's codes for a body that does not decode as its `Content-Encoding` claims. */
 const ZLIB_CODES = new Set(['Z_DATA_ERROR', 'Z_BUF_ERROR', 'Z_NEED_DICT', 'ERR_BROTLI_DECOMPRESSION_FAILED', 'ERR_ZSTD_DECOMPRESSION_FAILED']);
 
@@ -136,6 +147,8 @@ function fromClientError(err: unknown): AppError | null {
       return new AppError(415, 'unsupported_media_type', 'Unsupported Content-Encoding; send the body uncompressed, or as gzip, deflate or br.');
     case 'charset.unsupported':
       return new AppError(415, 'unsupported_media_type', 'Unsupported charset; send the body as UTF-8.');
+    case 'encoding.invalid':
+      return new AppError(400, 'validation_failed', 'The request body is not valid UTF-8.', { errors: [{ path: 'body', message: 'invalid UTF-8' }] });
     case 'request.size.invalid':
     case 'request.aborted':
       return new AppError(400, 'bad_request', 'The request body did not arrive as its headers announced.');

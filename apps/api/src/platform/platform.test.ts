@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { errorHandler } from './http.js';
+import { errorHandler, utf8Only } from './http.js';
 import { createLogger } from './logger.js';
 import { routeLabel } from './metrics.js';
 import { accessLog, accessLogLevel } from './access-log.js';
@@ -58,7 +58,7 @@ describe('error handler', () => {
 
 describe('error handler: bad input is a 4xx, never a 500', () => {
   const app = express();
-  app.use(express.json());
+  app.use(express.json({ verify: utf8Only }));
   app.get('/items/:id', (req, res) => void res.json({ id: req.params.id }));
   app.post('/echo', (req, res) => void res.json(req.body));
   app.get('/nul', () => {
@@ -109,6 +109,21 @@ describe('error handler: bad input is a 4xx, never a 500', () => {
   it.each(['compress', 'x-snappy', 'gzip, br'])('when the Content-Encoding is %s (unsupported), then 415 unsupported_media_type', async (encoding) => {
     const res = await request(app).post('/echo').set('Content-Type', 'application/json').set('Content-Encoding', encoding).send('{"a":1}');
     expectProblem(res, 415, 'unsupported_media_type');
+  });
+
+  it('when a JSON body is not valid UTF-8, then 400 validation_failed; valid UTF-8 is read', async () => {
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const post = (body: Buffer) =>
+      fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Uint8Array(body) });
+    try {
+      const bad = await post(Buffer.concat([Buffer.from('{"a":"x'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]));
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { code: string }).code).toBe('validation_failed');
+      expect(await (await post(Buffer.from('{"a":"Zoë 🎸"}'))).json()).toEqual({ a: 'Zoë 🎸' });
+    } finally {
+      server.close();
+    }
   });
 
   it('when the charset is not one JSON allows, then 415', async () => {
