@@ -103,6 +103,9 @@ export async function startNodeFrontDoor({ frontPort, host, ports, webDist }) {
     if (!API_PATH.test(pathname)) return serveStatic(req, res);
     // One id per request, end to end: keep the client's, otherwise mint one (nginx: $request_id).
     if (!req.headers['x-request-id']) req.headers['x-request-id'] = randomBytes(16).toString('hex');
+    // The outermost proxy: a client's own X-Forwarded-For is replaced, never extended (nginx.conf
+    // does the same with $remote_addr), so no client can choose the address its limits count.
+    delete req.headers['x-forwarded-for'];
     let body;
     try {
       body = await readBody(req);

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Env } from './config/env.js';
 import type { Logger } from './platform/logger.js';
 import { requestContext } from './platform/logger.js';
-import { errorHandler, notFoundHandler } from './platform/http.js';
+import { errorHandler, notFoundHandler, utf8Only } from './platform/http.js';
 import { accessLog } from './platform/access-log.js';
 import { metricsMiddleware, type Metrics } from './platform/metrics.js';
 import { csrfGuard } from './platform/security.js';
@@ -119,8 +119,8 @@ export function createApp(deps: AppDeps): App {
   app.use('/api/v1', inventoryPublicRoutes(services));
   app.use('/api/v1/events/:eventId/queue', queueStatusRoutes(services.queue));
   // A stadium layout (tens of thousands of seats) is far larger than any other body.
-  app.use('/api/v1/admin/venues', express.json({ limit: '8mb', type: ['application/json', 'application/*+json'] }));
-  app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
+  app.use('/api/v1/admin/venues', express.json({ limit: '8mb', type: ['application/json', 'application/*+json'], verify: utf8Only }));
+  app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'], verify: utf8Only }));
   app.use(
     session({
       name: 'tk.sid',

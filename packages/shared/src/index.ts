@@ -6,3 +6,4 @@ export * from './schemas/inventory.js';
 export * from './schemas/orders.js';
 export * from './schemas/queue.js';
 export * from './schemas/admin.js';
+export * from './schemas/text.js';

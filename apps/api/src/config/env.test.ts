@@ -18,4 +18,31 @@ describe('environment', () => {
     expect(() => loadEnv({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/TICKET_SECRET: is required in production/);
     expect(loadEnv({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), TICKET_SECRET: 'y'.repeat(32) }).NODE_ENV).toBe('production');
   });
+
+  it('when COOKIE_SECURE is unset, then it is true in production and false elsewhere; `false` opts out in production', () => {
+    const prod = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), TICKET_SECRET: 'y'.repeat(32) };
+    expect(loadEnv(prod).COOKIE_SECURE).toBe(true);
+    expect(loadEnv({ ...prod, COOKIE_SECURE: 'false' }).COOKIE_SECURE).toBe(false);
+    expect(loadEnv({}).COOKIE_SECURE).toBe(false);
+    expect(loadEnv({ COOKIE_SECURE: 'true' }).COOKIE_SECURE).toBe(true);
+  });
+
+  it('when TRUST_PROXY names addresses, subnets or ranges, then it becomes an Express trust list; default loopback', () => {
+    expect(loadEnv({}).TRUST_PROXY).toEqual(['loopback']);
+    expect(loadEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8,192.168.1.7,fd00::/8,172.16.0.0/255.240.0.0,uniquelocal' }).TRUST_PROXY).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      '192.168.1.7',
+      'fd00::/8',
+      '172.16.0.0/255.240.0.0',
+      'uniquelocal',
+    ]);
+    expect(loadEnv({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+  });
+
+  it('when TRUST_PROXY is a hop count or true, then loading fails explaining why', () => {
+    expect(() => loadEnv({ TRUST_PROXY: '1' })).toThrow(/TRUST_PROXY: "1" trusts X-Forwarded-For from any client/);
+    expect(() => loadEnv({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: "true" trusts/);
+    expect(() => loadEnv({ TRUST_PROXY: 'loopback,10.0.0.0/33,nginx' })).toThrow(/TRUST_PROXY: not an address.*10\.0\.0\.0\/33, nginx/);
+  });
 });

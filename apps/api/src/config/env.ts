@@ -1,8 +1,54 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'])
   .transform((v) => ['true', '1', 'on', 'yes'].includes(v));
+
+/** proxy-addr's names for address ranges, accepted by Express's `trust proxy`. */
+const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** One `TRUST_PROXY` entry: a range name, an address, or address/prefix-length (or /netmask). */
+function isTrustEntry(entry: string): boolean {
+  if (TRUST_PROXY_NAMES.has(entry)) return true;
+  const [addr = '', range, ...rest] = entry.split('/');
+  const kind = isIP(addr);
+  if (!kind || rest.length) return false;
+  if (range === undefined) return true;
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (kind === 4 ? 32 : 128);
+  return kind === 4 && isIP(range) === 4;
+}
+
+/**
+ * `TRUST_PROXY`: the addresses whose `X-Forwarded-For` / `-Proto` / `-Host` Express believes, as
+ * Express's `trust proxy` list. A hop count (or `true`) is refused: it believes whoever connects,
+ * so a client that reaches an instance directly picks its own address and per-address limits
+ * stop working (docs/adr/0020-login-abuse-and-trusted-proxies.md). `false` trusts no one.
+ */
+const TrustProxy = z
+  .string()
+  .trim()
+  .default('loopback')
+  .transform((raw, ctx) => {
+    if (raw === 'false' || raw === 'none') return false as const;
+    const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+    if (/^\d+$/.test(raw) || raw === 'true') {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          `"${raw}" trusts X-Forwarded-For from any client that connects, so a client that reaches an instance directly ` +
+          'chooses its own address and per-address rate limits stop working. Name the front door instead: ' +
+          '`loopback`, its address or subnet (e.g. `127.0.0.1`, `10.0.0.0/8`, `uniquelocal`), comma separated; `false` trusts no one.',
+      });
+      return z.NEVER;
+    }
+    const bad = entries.filter((e) => !isTrustEntry(e));
+    if (!entries.length || bad.length) {
+      ctx.addIssue({ code: 'custom', message: `not an address, subnet or one of loopback, linklocal, uniquelocal: ${bad.join(', ') || '(empty)'}` });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -22,20 +68,26 @@ const EnvSchema = z.object({
   /** Signs ticket codes (HMAC-SHA256). Defaults to SESSION_SECRET outside production. */
   TICKET_SECRET: z.string().min(16).optional(),
   SESSION_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
-  /** Set the cookie `Secure` flag (behind TLS). */
-  COOKIE_SECURE: bool.default(false),
+  /** Set the cookie `Secure` flag. Unset: true in production, false otherwise; `false` opts out (plain-HTTP local runs). */
+  COOKIE_SECURE: bool.optional(),
   /** Origins allowed to send cookie-authenticated writes, comma separated. Empty: same host only. */
   ALLOWED_ORIGINS: z
     .string()
     .default('')
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
-  /** Trust X-Forwarded-* from this many proxy hops (nginx in front = 1). */
-  TRUST_PROXY: z.coerce.number().int().min(0).default(1),
+  /** Addresses whose X-Forwarded-* headers are believed (the front door): Express `trust proxy` list. */
+  TRUST_PROXY: TrustProxy,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `off` mounts no limiter at all and changes nothing else; load tests raise the limits instead. */
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(20),
+  /** Failed logins per account *and* address per login window (never locks the account from elsewhere). */
   RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  /** Failed logins of one account (from any address) in the window after which every attempt on it is delayed. */
+  RATE_LIMIT_LOGIN_DELAY_AFTER: z.coerce.number().int().min(1).default(3),
+  /** The first delay; each further failure doubles it, up to RATE_LIMIT_LOGIN_DELAY_MAX_MS. */
+  RATE_LIMIT_LOGIN_DELAY_BASE_MS: z.coerce.number().int().min(0).default(500),
+  RATE_LIMIT_LOGIN_DELAY_MAX_MS: z.coerce.number().int().min(0).max(30_000).default(4_000),
   RATE_LIMIT_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
   RATE_LIMIT_REGISTER_PER_IP: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_API_PER_IP: z.coerce.number().int().min(1).default(600),
@@ -70,7 +122,7 @@ const EnvSchema = z.object({
   WORKERS: bool.default(true),
 });
 
-export type Env = Readonly<z.infer<typeof EnvSchema>>;
+export type Env = Readonly<Omit<z.infer<typeof EnvSchema>, 'COOKIE_SECURE'> & { COOKIE_SECURE: boolean }>;
 
 /** Parse and freeze the environment; throws an Error naming every bad or missing variable. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -79,7 +131,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (!input.SESSION_SECRET && input.NODE_ENV !== 'production') input.SESSION_SECRET = 'dev-only-session-secret-change-me';
   const parsed = EnvSchema.superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.TICKET_SECRET) ctx.addIssue({ code: 'custom', path: ['TICKET_SECRET'], message: 'is required in production' });
-  }).safeParse(input);
+  })
+    .transform((env) => ({ ...env, COOKIE_SECURE: env.COOKIE_SECURE ?? env.NODE_ENV === 'production' }))
+    .safeParse(input);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);

@@ -1,10 +1,10 @@
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { errorHandler } from './http.js';
+import { errorHandler, utf8Only } from './http.js';
 import { createLogger } from './logger.js';
 import { routeLabel } from './metrics.js';
-import { accessLog } from './access-log.js';
+import { accessLog, accessLogLevel } from './access-log.js';
 import { createHttpServer } from './server.js';
 import { API_NODE_FLAGS, TRACING_PRELOAD, apiNodeArgs, missingNodeFlags } from '../../bin/node-flags.mjs';
 import { vi } from 'vitest';
@@ -55,8 +55,88 @@ describe('error handler', () => {
   });
 });
 
+describe('error handler: bad input is a 4xx, never a 500', () => {
+  const app = express();
+  app.use(express.json({ verify: utf8Only }));
+  app.get('/items/:id', (req, res) => void res.json({ id: req.params.id }));
+  app.post('/echo', (req, res) => void res.json(req.body));
+  app.get('/nul', () => {
+    throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+  });
+  app.get('/untranslatable', () => {
+    throw Object.assign(new Error('character cannot be converted'), { code: '22P05' });
+  });
+  app.use(errorHandler(createLogger('silent', 'test')));
+
+  function expectProblem(res: request.Response, status: number, code: string) {
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body).toMatchObject({ status, code });
+  }
+
+  it('when a path parameter is malformed percent-encoding, then 400 bad_request', async () => {
+    expectProblem(await request(app).get('/items/%ZZ'), 400, 'bad_request');
+    expectProblem(await request(app).get('/items/%E0%A4%A'), 400, 'bad_request');
+    expect((await request(app).get('/items/%41')).body).toEqual({ id: 'A' });
+  });
+
+  it.each(['gzip', 'deflate', 'br'])('when a plain JSON body says Content-Encoding: %s, then 400 bad_request', async (encoding) => {
+    const res = await request(app).post('/echo').set('Content-Type', 'application/json').set('Content-Encoding', encoding).send('{"a":1}');
+    expectProblem(res, 400, 'bad_request');
+  });
+
+  it('when a gzip body is cut short, then 400; a whole one is read', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const whole = gzipSync(Buffer.from('{"a":1}'));
+    // fetch sends the bytes as they are (superagent re-encodes a Buffer body).
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const post = (body: Uint8Array) =>
+      fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/echo`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: new Uint8Array(body) });
+    try {
+      const cut = await post(whole.subarray(0, 12));
+      expect(cut.status).toBe(400);
+      expect(cut.headers.get('content-type')).toMatch(/problem\+json/);
+      expect(((await cut.json()) as { code: string }).code).toBe('bad_request');
+      const ok = await post(whole);
+      expect(await ok.json()).toEqual({ a: 1 });
+    } finally {
+      server.close();
+    }
+  });
+
+  it.each(['compress', 'x-snappy', 'gzip, br'])('when the Content-Encoding is %s (unsupported), then 415 unsupported_media_type', async (encoding) => {
+    const res = await request(app).post('/echo').set('Content-Type', 'application/json').set('Content-Encoding', encoding).send('{"a":1}');
+    expectProblem(res, 415, 'unsupported_media_type');
+  });
+
+  it('when a JSON body is not valid UTF-8, then 400 validation_failed; valid UTF-8 is read', async () => {
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const post = (body: Buffer) =>
+      fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Uint8Array(body) });
+    try {
+      const bad = await post(Buffer.concat([Buffer.from('{"a":"x'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]));
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { code: string }).code).toBe('validation_failed');
+      expect(await (await post(Buffer.from('{"a":"Zoë 🎸"}'))).json()).toEqual({ a: 'Zoë 🎸' });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('when the charset is not one JSON allows, then 415', async () => {
+    expectProblem(await request(app).post('/echo').set('Content-Type', 'application/json; charset=klingon').send('{"a":1}'), 415, 'unsupported_media_type');
+  });
+
+  it('when PostgreSQL refuses a NUL byte (22021) or an untranslatable character (22P05), then 400 validation_failed', async () => {
+    expectProblem(await request(app).get('/nul'), 400, 'validation_failed');
+    expectProblem(await request(app).get('/untranslatable'), 400, 'validation_failed');
+  });
+});
+
 describe('access log', () => {
-  function appWithLog() {
+  function appWithLog(level = 'info') {
     const lines: Record<string, unknown>[] = [];
     const sink = new Writable({
       write(chunk, _enc, cb) {
@@ -69,7 +149,7 @@ describe('access log', () => {
       (req as { id?: string }).id = 'rid-1';
       next();
     });
-    app.use(accessLog(pino({ level: 'info' }, sink), new Set(['/health'])));
+    app.use(accessLog(pino({ level }, sink), new Set(['/health'])));
     app.get('/ok', (_req, res) => void res.json({ ok: true }));
     app.get('/missing', (_req, res) => void res.status(404).end());
     app.get('/broken', (_req, res) => void res.status(503).end());
@@ -92,7 +172,7 @@ describe('access log', () => {
     for (const l of lines) expect(l.responseTime).toBeGreaterThanOrEqual(0);
   });
 
-  it('when the client goes away before the answer, then the line says aborted, at error', async () => {
+  it('when the client goes away before the answer, then the line says aborted, at warn (nobody must act)', async () => {
     const { app, lines } = appWithLog();
     let release!: () => void;
     const answered = new Promise<void>((r) => (release = r));
@@ -110,7 +190,37 @@ describe('access log', () => {
     release();
     await new Promise((r) => setTimeout(r, 50));
     server.close();
-    expect(lines.map((l) => [l.level, l.msg, (l.req as { url: string }).url])).toEqual([[50, 'request aborted', '/slow']]);
+    expect(lines.map((l) => [l.level, l.msg, (l.req as { url: string }).url])).toEqual([[40, 'request aborted', '/slow']]);
+  });
+
+  it('when a fan closes a Server-Sent Events stream, then it is an ordinary end logged at debug, not error', async () => {
+    const { app, lines } = appWithLog('debug');
+    let closed!: () => void;
+    const streamClosed = new Promise<void>((r) => (closed = r));
+    app.get('/stream', (req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8' });
+      res.write(': connected\n\n');
+      req.on('close', () => closed());
+    });
+    const server = app.listen(0);
+    const port = (server.address() as { port: number }).port;
+    const req = http.get({ port, path: '/stream' }, (res) => res.once('data', () => req.destroy()));
+    req.on('error', () => {});
+    await streamClosed;
+    await new Promise((r) => setImmediate(r));
+    server.close();
+    expect(lines.map((l) => [l.level, l.msg, (l.req as { url: string }).url])).toEqual([[20, 'stream closed by the client', '/stream']]);
+  });
+
+  it.each([
+    [200, true, 'application/json', 'info'],
+    [404, true, 'application/problem+json', 'warn'],
+    [429, true, 'application/problem+json', 'debug'],
+    [500, true, 'application/problem+json', 'error'],
+    [200, false, 'text/event-stream; charset=utf-8', 'debug'],
+    [200, false, 'application/json', 'warn'],
+  ] as const)('when the status is %s (complete: %s, %s), then the access line is at %s', (status, complete, type, level) => {
+    expect(accessLogLevel(status, complete, type)).toBe(level);
   });
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDateTime, Problem, Uuid } from './common.js';
+import { text } from './text.js';
 
 /** Live sales and waiting-room figures for an event. */
 export const EventStats = z
@@ -19,7 +20,7 @@ export const EventStats = z
 export type EventStats = z.infer<typeof EventStats>;
 
 /** Body of POST /admin/checkins. */
-export const CheckinInput = z.object({ code: z.string().trim().min(1).max(500) }).strict().meta({ id: 'CheckinInput' });
+export const CheckinInput = z.object({ code: text({ min: 1, max: 500 }) }).strict().meta({ id: 'CheckinInput' });
 export type CheckinInput = z.infer<typeof CheckinInput>;
 
 /** The seat a ticket admits to. */

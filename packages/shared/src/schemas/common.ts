@@ -1,16 +1,20 @@
 import { z } from 'zod';
+import { text } from './text.js';
 
 /** A UUID path or body identifier. */
 export const Uuid = z.uuid({ error: 'must be a UUID' });
 
-/** An ISO 8601 UTC timestamp as sent on the wire. */
-export const IsoDateTime = z.iso.datetime({ offset: true });
+/** An ISO 8601 timestamp as sent on the wire; year 0000 is refused (PostgreSQL has no year zero). */
+export const IsoDateTime = z.iso.datetime({ offset: true }).refine((s) => !s.startsWith('0000'), 'the year must be 0001 or later');
 
 /** ISO 4217 currency code, upper case. */
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
 
+/** The largest value a PostgreSQL `integer` holds: the bound of every integer a client sends. */
+export const MAX_INT4 = 2_147_483_647;
+
 /** Integer amount of money in the currency's minor unit. */
-export const Cents = z.number().int().min(0);
+export const Cents = z.number().int().min(0).max(MAX_INT4);
 
 /**
  * True when `timeZone` names an IANA time zone this runtime's Intl knows ('UTC' and links such as
@@ -27,7 +31,7 @@ export function isIanaTimeZone(timeZone: string): boolean {
 }
 
 /** An IANA time-zone name, e.g. "Europe/Berlin". */
-export const IanaTimeZone = z.string().trim().max(64).refine(isIanaTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin');
+export const IanaTimeZone = text({ max: 64 }).refine(isIanaTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin');
 
 /** `:id`-style path parameter holder. */
 export const IdParams = z.object({ id: Uuid });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Currency, IsoDateTime, PageQuery, Uuid, pageOf } from './common.js';
+import { Currency, IsoDateTime, MAX_INT4, PageQuery, Uuid, pageOf } from './common.js';
+import { text } from './text.js';
 
 export const EventCategory = z.enum(['concert', 'sports', 'theatre', 'comedy', 'family', 'festival', 'conference']);
 export type EventCategory = z.infer<typeof EventCategory>;
@@ -12,14 +13,14 @@ export type EventSort = z.infer<typeof EventSort>;
 
 /** Query of GET /events. `from`/`to` bound `startsAt`; `sort` defaults to relevance with `q`, else date. */
 export const EventListQuery = PageQuery.extend({
-  q: z.string().trim().max(200).optional(),
+  q: text({ max: 200 }).optional(),
   category: EventCategory.optional(),
-  city: z.string().trim().max(80).optional(),
+  city: text({ max: 80 }).optional(),
   venueId: Uuid.optional(),
   from: IsoDateTime.optional(),
   to: IsoDateTime.optional(),
   status: EventStatus.optional(),
-  maxPriceCents: z.coerce.number().int().min(0).optional(),
+  maxPriceCents: z.coerce.number().int().min(0).max(MAX_INT4).optional(),
   sort: EventSort.optional(),
 }).refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'must not be before from' });
 export type EventListQuery = z.infer<typeof EventListQuery>;
@@ -72,14 +73,14 @@ export type Event = z.infer<typeof Event>;
 /** Body of POST/PUT /admin/events. */
 export const EventInput = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: text({ min: 1, max: 200 }),
     category: EventCategory,
     venueId: Uuid,
     startsAt: IsoDateTime,
     onSaleAt: IsoDateTime,
     highDemand: z.boolean().optional(),
-    performer: z.string().trim().max(200).optional(),
-    description: z.string().trim().max(5000).optional(),
+    performer: text({ max: 200 }).optional(),
+    description: text({ max: 5000, multiline: true }).optional(),
     currency: Currency.optional(),
     maxTicketsPerUser: z.number().int().min(1).max(50).optional(),
     admissionRatePerMinute: z.number().int().min(1).max(100_000).optional(),

@@ -1,17 +1,37 @@
 import { z } from 'zod';
 import { Currency, IsoDateTime, PageQuery, Uuid, pageOf } from './common.js';
+import { text } from './text.js';
+
+/**
+ * The Luhn (mod 10) check every payment card number passes; it catches a mistyped digit and
+ * most swapped neighbours. `digits` holds only 0-9.
+ */
+export function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return digits.length > 0 && sum % 10 === 0;
+}
+
+/** A card number as typed (spaces and dashes allowed), normalised to its digits; 12..19 digits that pass the Luhn check. */
+export const CardNumber = text({ max: 40 })
+  .transform((s) => s.replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^\d{12,19}$/, 'must be 12 to 19 digits').refine(passesLuhn, 'is not a valid card number (check the digits)'));
 
 /** Card details for the (simulated) payment provider. Never logged, never stored. */
 export const PaymentInput = z
   .object({
-    cardNumber: z
-      .string()
-      .transform((s) => s.replace(/[\s-]/g, ''))
-      .pipe(z.string().regex(/^\d{12,19}$/, 'must be 12 to 19 digits')),
+    cardNumber: CardNumber,
     expMonth: z.number().int().min(1).max(12),
     expYear: z.number().int().min(2000).max(2100),
     cvc: z.string().regex(/^\d{3,4}$/, 'must be 3 or 4 digits'),
-    name: z.string().trim().min(1).max(100),
+    name: text({ min: 1, max: 100 }),
   })
   .strict();
 export type PaymentInput = z.infer<typeof PaymentInput>;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Cents, IanaTimeZone, PageQuery, Uuid, pageOf } from './common.js';
+import { text } from './text.js';
 
-const SeatNumber = z.string().trim().min(1).max(10);
+const SeatNumber = text({ min: 1, max: 10 });
 
 /** One seat of a venue layout: its number in the row and its position on the map. */
 export const VenueSeatInput = z.object({
@@ -12,12 +13,12 @@ export const VenueSeatInput = z.object({
 });
 
 export const VenueRowInput = z.object({
-  label: z.string().trim().min(1).max(10),
+  label: text({ min: 1, max: 10 }),
   seats: z.array(VenueSeatInput).min(1).max(500),
 });
 
 export const VenueSectionInput = z.object({
-  name: z.string().trim().min(1).max(60),
+  name: text({ min: 1, max: 60 }),
   priceTier: z.number().int().min(1).max(20),
   priceCents: Cents.max(10_000_000),
   rows: z.array(VenueRowInput).min(1).max(500),
@@ -26,10 +27,10 @@ export const VenueSectionInput = z.object({
 /** Body of POST/PUT /admin/venues. */
 export const VenueInput = z
   .object({
-    name: z.string().trim().min(1).max(120),
-    city: z.string().trim().min(1).max(80),
-    address: z.string().trim().max(200).optional(),
-    country: z.string().trim().max(80).optional(),
+    name: text({ min: 1, max: 120 }),
+    city: text({ min: 1, max: 80 }),
+    address: text({ max: 200 }).optional(),
+    country: text({ max: 80 }).optional(),
     /** IANA zone; omitted: 'UTC' on create, unchanged on update. */
     timezone: IanaTimeZone.optional(),
     sections: z.array(VenueSectionInput).min(1).max(100),
@@ -95,6 +96,6 @@ export type Venue = z.infer<typeof Venue>;
 /** `:venueId` path parameter of GET /venues/:venueId. */
 export const VenueIdParams = z.object({ venueId: Uuid });
 
-export const VenueListQuery = PageQuery.extend({ city: z.string().trim().max(80).optional() });
+export const VenueListQuery = PageQuery.extend({ city: text({ max: 80 }).optional() });
 export const VenueList = pageOf(VenueSummary).meta({ id: 'VenueList' });
 export type VenueList = z.infer<typeof VenueList>;

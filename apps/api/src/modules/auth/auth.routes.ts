@@ -31,8 +31,9 @@ export function authRoutes(services: Services, limiters: RateLimiters): Router {
     res.status(201).json(user);
   });
 
-  r.post('/login', limiters.loginPerIp, limiters.loginPerAccount, validate({ body: LoginInput }), async (req, res) => {
+  r.post('/login', limiters.loginPerIp, validate({ body: LoginInput }), limiters.loginPerAccount, async (req, res) => {
     const user = await services.auth.login(parsed<unknown, unknown, LoginInput>(res).body);
+    await limiters.loginSucceeded(req);
     await startSession(services, req, user);
     res.json(user);
   });

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import express from 'express';
+import request from 'supertest';
+import { pino } from 'pino';
+import { Writable } from 'node:stream';
 import { createTestContext, signedInAgent, TEST_PASSWORD, uniqueEmail, type TestContext } from '../../../test/context.js';
+import { createMetrics } from '../../platform/metrics.js';
+import { createRateLimiters } from '../../platform/rate-limit.js';
+import { loginDelayMs } from './login-throttle.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -127,16 +134,105 @@ describe('auth', () => {
 describe('login rate limits', () => {
   let limited: TestContext;
   beforeAll(async () => {
-    limited = await createTestContext({ RATE_LIMITS: 'on', RATE_LIMIT_LOGIN_PER_ACCOUNT: '3', RATE_LIMIT_LOGIN_PER_IP: '1000' });
+    limited = await createTestContext({
+      RATE_LIMITS: 'on',
+      RATE_LIMIT_LOGIN_PER_ACCOUNT: '3',
+      RATE_LIMIT_LOGIN_PER_IP: '1000',
+      RATE_LIMIT_REGISTER_PER_IP: '1000',
+      RATE_LIMIT_LOGIN_DELAY_AFTER: '3',
+      RATE_LIMIT_LOGIN_DELAY_BASE_MS: '1',
+      RATE_LIMIT_LOGIN_DELAY_MAX_MS: '4',
+    });
   });
   afterAll(() => limited.close());
 
-  it('when one account fails login too often, then 429 rate_limited with Retry-After, even from another agent', async () => {
+  const login = (from: string, email: string, password: string) =>
+    limited.agent().post('/api/v1/auth/login').set('X-Forwarded-For', from).send({ email, password });
+
+  it('when one address fails an account too often, then that address gets 429 rate_limited with Retry-After, even with the right password', async () => {
     const { email } = await signedInAgent(limited);
-    for (let i = 0; i < 3; i++) expect((await limited.agent().post('/api/v1/auth/login').send({ email, password: 'wrong-password-1' })).status).toBe(401);
-    const res = await limited.agent().post('/api/v1/auth/login').send({ email, password: TEST_PASSWORD });
+    for (let i = 0; i < 3; i++) expect((await login('198.51.100.1', email, 'wrong-password-1')).status).toBe(401);
+    const res = await login('198.51.100.1', email, TEST_PASSWORD);
     expectProblem(res, 429, 'rate_limited');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('when many wrong passwords come from other addresses, then they are refused there and slowed down, and the owner still signs in from theirs', async () => {
+    const { email } = await signedInAgent(limited);
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) statuses.push((await login(`198.51.100.${10 + (i % 4)}`, email, `guess-${i}-password`)).status);
+    // Each foreign address has 3 failures, then is refused for this account.
+    expect(statuses.filter((s) => s === 401)).toHaveLength(12);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(8);
+    expect(await limited.services.auth.throttle.delayFor(email)).toBe(4); // capped progressive delay, not a lock
+    const delayed = await limited.deps.metrics.registry.getSingleMetricAsString('login_delayed_total');
+    expect(delayed).toMatch(/login_delayed_total\{[^}]*\} [1-9]/);
+
+    const owner = await login('192.0.2.50', email, TEST_PASSWORD);
+    expect(owner.status).toBe(200);
+    expect(owner.body.email).toBe(email);
+    expect(await limited.services.auth.throttle.delayFor(email)).toBe(0);
+    // Also from the address the requests really come from (no proxy header).
+    expect((await limited.agent().post('/api/v1/auth/login').send({ email, password: TEST_PASSWORD })).status).toBe(200);
+  });
+
+  it('when the owner mistypes a few times, then signing in succeeds and those failures do not use up their allowance', async () => {
+    const { email } = await signedInAgent(limited);
+    for (let round = 0; round < 3; round++) {
+      expect((await login('192.0.2.60', email, 'wrong-password-1')).status).toBe(401);
+      expect((await login('192.0.2.60', email, 'wrong-password-2')).status).toBe(401);
+      expect((await login('192.0.2.60', email, TEST_PASSWORD)).status).toBe(200);
+    }
+  });
+
+  it('when a limiter refuses a flood, then every refusal is counted by limiter and only the first is logged', async () => {
+    const lines: { msg: string; limiter?: string }[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
+        cb();
+      },
+    });
+    const metrics = createMetrics('rl-test');
+    const env = { ...limited.env, RATE_LIMIT_REGISTER_PER_IP: 2 };
+    const limiters = createRateLimiters({ ...limited.deps, env, logger: pino({ level: 'info' }, sink), metrics });
+    const app = express();
+    app.set('trust proxy', env.TRUST_PROXY);
+    app.post('/x', limiters.registerPerIp, (_req, res) => void res.status(204).end());
+    const from = `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
+    const statuses = [];
+    for (let i = 0; i < 8; i++) statuses.push((await request(app).post('/x').set('X-Forwarded-For', from)).status);
+    expect(statuses).toEqual([204, 204, 429, 429, 429, 429, 429, 429]);
+    expect(await metrics.registry.getSingleMetricAsString('rate_limited_requests_total')).toMatch(/rate_limited_requests_total\{limiter="register-ip"[^}]*\} 6/);
+    expect(lines.filter((l) => l.limiter === 'register-ip')).toHaveLength(1);
+  });
+});
+
+describe('X-Forwarded-For is believed only from TRUST_PROXY', () => {
+  let untrusted: TestContext;
+  beforeAll(async () => {
+    // The test client connects over loopback, which this instance does not trust.
+    untrusted = await createTestContext({ RATE_LIMITS: 'on', TRUST_PROXY: '10.9.9.9', RATE_LIMIT_LOGIN_PER_IP: '3' });
+  });
+  afterAll(() => untrusted.close());
+
+  it('when a client that is not the front door sends X-Forwarded-For, then it cannot change its rate-limit key', async () => {
+    const statuses = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await untrusted.agent().post('/api/v1/auth/login').set('X-Forwarded-For', `198.51.100.${100 + i}`).send({ email: uniqueEmail('nobody'), password: 'wrong-password-1' });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+  });
+
+  it('when the same requests come through a trusted front door, then each forwarded address has its own allowance', async () => {
+    const behindProxy = untrusted.sibling({ TRUST_PROXY: 'loopback' });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await behindProxy.agent().post('/api/v1/auth/login').set('X-Forwarded-For', `198.51.100.${200 + i}`).send({ email: uniqueEmail('nobody'), password: 'wrong-password-1' });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
   });
 });
 
@@ -155,5 +251,12 @@ describe('signing in keeps a waiting-room place', () => {
 
     const after = await visitor.get(`/api/v1/events/${eventId}/queue`);
     expect(after.body).toMatchObject({ status: 'queued', position: 2 });
+  });
+});
+
+describe('login delay schedule', () => {
+  it('when an account has failures, then no delay up to the threshold, then doubling up to the cap', () => {
+    const env = { RATE_LIMIT_LOGIN_DELAY_AFTER: 3, RATE_LIMIT_LOGIN_DELAY_BASE_MS: 500, RATE_LIMIT_LOGIN_DELAY_MAX_MS: 4000 };
+    expect([0, 1, 2, 3, 4, 5, 6, 7, 100].map((n) => loginDelayMs(n, env))).toEqual([0, 0, 0, 500, 1000, 2000, 4000, 4000, 4000]);
   });
 });

@@ -1,5 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { PaymentInput } from '@ticketing/shared';
+import { CardNumber, PaymentInput } from '@ticketing/shared';
 import { Button, Input, Select, cx } from '../../../components/ui';
 import { zodFieldErrors } from '../../../lib/form-errors';
 import { TEST_CARDS } from '../lib/test-cards';
@@ -57,6 +57,13 @@ export function CardForm({ submitting, submitLabel, serverErrors, onSubmit, onEd
     onEdit?.();
   }
 
+  /** When the number looks complete, say at once if it cannot be a card (same check as the server: digits and Luhn). */
+  function checkCardNumber() {
+    if (fields.cardNumber.replace(/\D/g, '').length < 12) return;
+    const r = CardNumber.safeParse(fields.cardNumber);
+    if (!r.success) setErrors((e) => ({ ...e, cardNumber: r.error.issues[0]?.message ?? 'is not a valid card number' }));
+  }
+
   function submit(e: FormEvent) {
     e.preventDefault();
     if (submitting) return;
@@ -92,6 +99,7 @@ export function CardForm({ submitting, submitLabel, serverErrors, onSubmit, onEd
         value={fields.cardNumber}
         error={shown.cardNumber}
         onChange={(e) => set('cardNumber', groupDigits(e.target.value))}
+        onBlur={checkCardNumber}
       />
       <div className="grid grid-cols-3 gap-3">
         <Select label="Month" autoComplete="cc-exp-month" value={fields.expMonth} onChange={(e) => set('expMonth', e.target.value)} aria-invalid={shown.expMonth ? true : undefined}>
