@@ -31,6 +31,8 @@ const { Redis } = requireApi('ioredis');
 const RECOVERY_BOUND_MS = 15_000;
 /** Any single request of the sale answers (or fails) within this bound; a hang is a failure. */
 const REQUEST_TIMEOUT_MS = 15_000;
+/** How long PostgreSQL and Redis stay down (at least; the fault's own length, not a wait for something). */
+const OUTAGE_MS = 3_000;
 /** The expiry worker ticks every second; a hold may outlive its expiry by this much (a fault can delay a tick). */
 const HOLD_GRACE_SECONDS = 10;
 /**
@@ -52,9 +54,10 @@ const rand = (n) => Math.floor(Math.random() * n);
 /** Poll `check` (every 50 ms) until it returns true; returns the time it took, or throws after `ms`. */
 async function until(what, check, ms) {
   const started = Date.now();
+  let last = null;
   for (;;) {
-    if (await check().catch(() => false)) return Date.now() - started;
-    if (Date.now() - started > ms) throw new Error(`${what}: not within ${ms} ms`);
+    if (await check().catch((err) => ((last = err), false))) return Date.now() - started;
+    if (Date.now() - started > ms) throw new Error(`${what}: not within ${ms} ms${last ? ` (last error: ${last.message})` : ''}`);
     await sleep(50);
   }
 }
@@ -75,6 +78,18 @@ async function freePorts(count) {
     if (ok) return Array.from({ length: count }, (_, i) => first + i);
   }
   throw new Error(`no ${count} free ports in ${PORT_BASE}-${PORT_BASE + 999}`);
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+function accepts(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 // --- a throwaway PostgreSQL cluster --------------------------------------------------------------
@@ -121,7 +136,12 @@ function makeRedis(port) {
     url: `redis://127.0.0.1:${port}`,
     async start() {
       child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-      await until('redis-server listening', async () => !(await portFree(port)), 10_000);
+      const started = child;
+      // Probe by connecting (a probe that binds the port could take it from the starting server).
+      await until('redis-server listening', async () => {
+        if (started.exitCode !== null) throw new Error(`redis-server exited with ${started.exitCode}`);
+        return accepts(port);
+      }, 10_000);
     },
     async stop() {
       if (!child || child.exitCode !== null) return;
@@ -337,7 +357,7 @@ describe('fault suite: a flash sale on three instances through faults', { timeou
 
   after(async () => {
     const total = results.reduce((a, r) => ({ faults: a.faults + r.faults, requests: a.requests + r.requests }), { faults: 0, requests: 0 });
-    console.log(`fault suite figures: ${JSON.stringify({ ...total, phases: results })}`);
+    console.log(`fault suite figures: ${JSON.stringify({ ...total, frontDoor: stack?.frontDoor, phases: results })}`);
     await stack?.stop();
     await db?.end().catch(() => {});
     rawRedis?.disconnect();
@@ -402,12 +422,14 @@ describe('fault suite: a flash sale on three instances through faults', { timeou
       faults: 1,
       inject: async (sale) => {
         cluster.stop();
-        // Down until every instance reports it and the sale has met the outage.
+        const down = Date.now();
+        // Down for OUTAGE_MS, and until every instance reports it and the sale has met the outage.
         await until('/ready reporting PostgreSQL down', async () => {
           for (const i of alive()) if ((await call(i.url, 'GET', '/ready')).body?.checks?.postgres !== 'down') return false;
           return true;
         }, RECOVERY_BOUND_MS);
         await sale.progress(30);
+        await until('the outage lasting OUTAGE_MS', async () => Date.now() - down >= OUTAGE_MS, OUTAGE_MS + 1_000);
         cluster.start();
       },
     });
@@ -428,11 +450,13 @@ describe('fault suite: a flash sale on three instances through faults', { timeou
           for (const key of keys) saved.push([key, await rawRedis.pttl(key), await rawRedis.dumpBuffer(key)]);
         } while (cursor !== '0');
         await redisServer.stop();
+        const down = Date.now();
         await until('/ready reporting Redis down', async () => {
           for (const i of alive()) if ((await call(i.url, 'GET', '/ready')).body?.checks?.redis !== 'down') return false;
           return true;
         }, RECOVERY_BOUND_MS);
         await sale.progress(30);
+        await until('the outage lasting OUTAGE_MS', async () => Date.now() - down >= OUTAGE_MS, OUTAGE_MS + 1_000);
         await redisServer.start();
         await until('this suite reconnected to Redis', async () => (await rawRedis.ping()) === 'PONG', RECOVERY_BOUND_MS);
         for (const [key, ttl, dump] of saved) await rawRedis.restore(key, Math.max(0, ttl), dump, 'REPLACE');
