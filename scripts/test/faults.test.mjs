@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import http from 'node:http';
 import net from 'node:net';
@@ -125,6 +125,12 @@ function makeCluster(port) {
     start: () => asOwner('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-o', opts, '-w', '-t', '60', 'start']),
     stop: () => asOwner('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']),
     remove: () => rmSync(dir, { recursive: true, force: true }),
+    /** Last resort when the suite is cut off (a time limit, Ctrl-C): stop it at once, synchronously. */
+    abandon: () => {
+      const [file, argv] = isRoot() ? ['runuser', ['-u', 'postgres', '--', path.join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop']] : [path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']];
+      spawnSync(file, argv, { stdio: 'ignore' });
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -143,6 +149,8 @@ function makeRedis(port) {
         return accepts(port);
       }, 10_000);
     },
+    /** Synchronous last resort (process exit). */
+    kill: () => child?.exitCode === null && child.kill('SIGKILL'),
     async stop() {
       if (!child || child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -291,6 +299,7 @@ function startSale(base, fans, eventId, card) {
 
 describe('fault suite: a flash sale on three instances through faults', { timeout: 10 * 60_000 }, () => {
   let cluster;
+  let runDir;
   let redisServer;
   let stack;
   let db;
@@ -302,7 +311,24 @@ describe('fault suite: a flash sale on three instances through faults', { timeou
 
   before(async () => {
     const [pgPort, redisPort, frontPort, basePort] = await freePorts(6).then((p) => [p[0], p[1], p[2], p[3]]);
+    runDir = mkdtempSync(path.join(os.tmpdir(), 'tk-faults-stack-'));
+    chmodSync(runDir, 0o755); // as startStack's own run directories (nginx workers read it)
     cluster = makeCluster(pgPort);
+    // If the suite is cut off before after() runs, leave no cluster or redis-server behind.
+    process.once('exit', () => {
+      for (const i of stack?.instances ?? []) {
+        try {
+          process.kill(i.pid, 'SIGKILL');
+        } catch {}
+      }
+      try {
+        process.kill(Number(readFileSync(path.join(runDir, 'nginx.pid'), 'utf8')), 'SIGTERM');
+      } catch {}
+      cluster?.abandon();
+      redisServer?.kill();
+      rmSync(runDir, { recursive: true, force: true });
+    });
+    for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
     cluster.start();
     const admin = new pg.Client({ connectionString: cluster.adminUrl });
     await admin.connect();
@@ -319,6 +345,7 @@ describe('fault suite: a flash sale on three instances through faults', { timeou
       instances: 3,
       migrate: true,
       output: 'ignore',
+      runDir,
       webDist: path.join(os.tmpdir(), 'tk-faults-no-web'),
       env: {
         LOG_LEVEL: 'warn',
@@ -366,6 +393,7 @@ describe('fault suite: a flash sale on three instances through faults', { timeou
       cluster?.stop();
     } catch {}
     cluster?.remove();
+    if (runDir) rmSync(runDir, { recursive: true, force: true });
     agent.destroy();
   });
 
