@@ -20,7 +20,8 @@ const logger = createLogger(env.LOG_LEVEL, env.INSTANCE_ID);
 const missing = missingNodeFlags();
 if (missing.length) logger.warn({ missing }, 'started without the API node flags: start it with bin/api.mjs (docs/adr/0005-node-flags.md)');
 // The main pool and the seat-hold pool (platform/db.ts, architecture.md "Hold commits").
-const { db, holdsDb } = createAppPools(env, env.DATABASE_POOL_SIZE);
+// A lost connection is a warning, not a crash: the pool replaces it (platform/db.ts).
+const { db, holdsDb } = createAppPools(env, env.DATABASE_POOL_SIZE, (err) => logger.warn({ pgCode: err.code, err: err.message }, 'postgres connection lost'));
 const redis = createRedis(env.REDIS_URL, env.REDIS_KEY_PREFIX);
 const metrics = createMetrics(env.INSTANCE_ID);
 observePools(metrics, { main: db, holds: holdsDb });

@@ -50,4 +50,24 @@ describe('startWorkers', () => {
     expect(warned.length).toBe(runs);
     expect(warned[0]).toMatchObject({ worker: 'flaky' });
   });
+
+  it('when a run throws before returning a promise, then it is logged like a failed run and the worker keeps ticking', async () => {
+    const warned: unknown[] = [];
+    let runs = 0;
+    const stop = startWorkers({ logger: { warn: (o: unknown) => warned.push(o) } } as unknown as AppDeps, services, [
+      {
+        name: 'sync-throw',
+        intervalMs: 5,
+        run: () => {
+          runs++;
+          throw Object.assign(new Error('Connection terminated unexpectedly'), { code: '57P01' });
+        },
+      },
+    ]);
+    for (const deadline = Date.now() + 2_000; runs < 3 && Date.now() < deadline; ) await sleep(5);
+    await stop();
+    expect(runs).toBeGreaterThanOrEqual(3);
+    expect(warned.length).toBe(runs);
+    expect(warned[0]).toMatchObject({ worker: 'sync-throw' });
+  });
 });

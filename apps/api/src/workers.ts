@@ -31,7 +31,11 @@ export function startWorkers(deps: AppDeps, services: Services, workers = worker
     const tick = async () => {
       timers[i] = undefined;
       if (stopped) return;
-      const p = w.run().catch((err) => deps.logger.warn({ err, worker: w.name }, 'worker run failed'));
+      // A failed run (PostgreSQL or Redis away, a bug) is logged and the next tick tries again; a
+      // run that throws before returning its promise is caught the same way (never a process exit).
+      const p = Promise.resolve()
+        .then(() => w.run())
+        .catch((err) => deps.logger.warn({ err, worker: w.name }, 'worker run failed'));
       running.add(p);
       await p;
       running.delete(p);

@@ -1,4 +1,8 @@
 import pg from 'pg';
+import { connectionLoss } from './connection-errors.js';
+
+/** Told of each connection a pool loses (for a warning: the pool replaces it by itself). */
+export type ConnectionErrorLog = (err: Error & { code?: string }) => void;
 
 /** Anything that can run a query: the pool or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
@@ -19,10 +23,14 @@ export function named(name: string, text: string, values: unknown[]): { name: st
  * instances × 25 stay under PostgreSQL's default 100 connections), asynchronous commit unless
  * HOLD_COMMIT=sync (architecture.md, "Hold commits"). Both plan named statements once.
  */
-export function createAppPools(env: { DATABASE_URL: string; HOLD_COMMIT: 'async' | 'sync' }, size: number): { db: pg.Pool; holdsDb: pg.Pool } {
+export function createAppPools(
+  env: { DATABASE_URL: string; HOLD_COMMIT: 'async' | 'sync' },
+  size: number,
+  onConnectionError?: ConnectionErrorLog,
+): { db: pg.Pool; holdsDb: pg.Pool } {
   return {
-    db: createPool(env.DATABASE_URL, size, { genericPlans: true }),
-    holdsDb: createPool(env.DATABASE_URL, Math.max(2, Math.ceil(size / 4)), { asyncCommit: env.HOLD_COMMIT === 'async', genericPlans: true }),
+    db: createPool(env.DATABASE_URL, size, { genericPlans: true, onConnectionError }),
+    holdsDb: createPool(env.DATABASE_URL, Math.max(2, Math.ceil(size / 4)), { asyncCommit: env.HOLD_COMMIT === 'async', genericPlans: true, onConnectionError }),
   };
 }
 
@@ -40,35 +48,65 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
  *   every `named()` statement must be written so that its generic plan is right whatever the
  *   parameters: lookups by primary key, by hold, by user — never a choice the values would change.
  */
-export function createPool(connectionString: string, max = 20, opts: { asyncCommit?: boolean; genericPlans?: boolean } = {}): pg.Pool {
+export function createPool(
+  connectionString: string,
+  max = 20,
+  opts: { asyncCommit?: boolean; genericPlans?: boolean; onConnectionError?: ConnectionErrorLog } = {},
+): pg.Pool {
   const settings = [opts.asyncCommit && '-c synchronous_commit=off', opts.genericPlans && '-c plan_cache_mode=force_generic_plan'].filter(Boolean);
   const pool = new pg.Pool({
     connectionString,
     max,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
+    // TCP keep-alive: a server that vanished without closing the socket is noticed, not waited on forever.
+    keepAlive: true,
     ...(settings.length ? { options: settings.join(' ') } : {}),
   });
-  // An idle client's error (e.g. server restart) must not crash the process.
-  pool.on('error', () => {});
+  // A connection can die at any time (pg_terminate_backend, a restart or failover, a network drop)
+  // and pg reports it as an 'error' event on its client; an 'error' event nobody listens to ends
+  // the process. pg-pool listens only while the client is idle (and re-emits it here); a client
+  // checked out with pool.connect() has no listener of pg-pool's — so every client gets its own for
+  // its whole life. The pool drops a broken client (idle: at once; checked out: when released), and
+  // the caller's next query on it rejects, which is where the request learns of it.
+  const log = opts.onConnectionError ?? (() => {});
+  pool.on('error', () => {}); // the same error also reaches the client's own listener below
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log(err));
+  });
   return pool;
 }
 
 /**
- * Run `fn` in one transaction; commits on success, rolls back on any throw.
+ * Run `fn` in one transaction; commits on success, rolls back on any throw. A client whose
+ * connection broke is destroyed on release, never handed to the next caller.
  * The service that owns the use case calls this and hands `tx` to the repos.
  */
 export async function withTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // Set when the connection breaks: the client is then destroyed on release, never reused.
+  let broken: Error | undefined;
+  const onError = (err: Error) => {
+    broken ??= err;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
+    const loss = connectionLoss(err);
+    if (loss && loss.service !== 'redis') broken ??= err as Error;
+    // On a lost connection the server has already rolled the transaction back (a backend that ends
+    // aborts its open transaction), so nothing is half written; a ROLLBACK would only fail. (A loss
+    // during COMMIT leaves the outcome unknown to us — all or nothing, never half; callers that must
+    // know, like checkout, look the row up again by its idempotency key.)
+    if (!broken) await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
     throw err;
   } finally {
-    client.release();
+    client.off('error', onError);
+    // release(err) tells pg-pool to destroy the client instead of returning it to the pool.
+    client.release(broken);
   }
 }

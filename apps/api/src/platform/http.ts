@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import type { z } from 'zod';
 import type { Logger } from 'pino';
 import { AppError, NotFoundError, ValidationError } from './errors.js';
+import { connectionLossProblem } from './connection-errors.js';
 import { requestContext } from './logger.js';
 
 const TITLES: Record<number, string> = {
@@ -166,17 +167,6 @@ function fromClientError(err: unknown): AppError | null {
   return null;
 }
 
-/** ioredis errors when Redis is unreachable or too slow (sessions, rate limits, caches lean on it). */
-function isRedisUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  return err.name === 'MaxRetriesPerRequestError' || /Stream isn't writeable|Connection is closed|Command timed out|connect ECONNREFUSED .*:6379/i.test(err.message);
-}
-
-/** node-postgres raises a plain Error when no pooled connection frees up in time. */
-function isPoolTimeout(err: unknown): boolean {
-  return err instanceof Error && /timeout exceeded when trying to connect|Connection terminated due to connection timeout/i.test(err.message);
-}
-
 /** The one error handler: AppError and known library errors → problem+json; anything else → 500 without internals. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -190,13 +180,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const e = err as { type?: string; status?: number; statusCode?: number; code?: string; expose?: boolean };
     const clientError = fromClientError(err);
     if (clientError) return sendProblem(res, clientError);
-    if (isRedisUnavailable(err)) {
-      logger.warn({ err: (err as Error).message }, 'redis unavailable');
-      return sendProblem(res, new AppError(503, 'service_unavailable', 'The service is temporarily unavailable. Please retry.', {}, { 'Retry-After': '5' }));
-    }
-    if (isPoolTimeout(err)) {
-      logger.warn('database pool exhausted');
-      return sendProblem(res, new AppError(503, 'service_unavailable', 'The system is busy. Please retry.', {}, { 'Retry-After': '1' }));
+    // A lost or unobtainable PostgreSQL/Redis connection: 503 + Retry-After (platform/connection-errors.ts).
+    const lost = connectionLossProblem(err);
+    if (lost) {
+      logger.warn({ service: lost.loss.service, reason: lost.loss.reason, err: (err as Error).message }, 'connection lost or unavailable');
+      return sendProblem(res, lost.problem);
     }
     const mapped = fromPgError(e);
     if (mapped) {

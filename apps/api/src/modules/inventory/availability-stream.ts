@@ -55,7 +55,10 @@ export class AvailabilityStream {
   private ensureSubscribed(): void {
     if (this.sub) return;
     // A subscriber connection cannot run other commands; its own prefix does not apply to channels.
-    const sub = this.redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
+    // After a Redis restart it reconnects (the app's retryStrategy, forever) and subscribes again by
+    // itself (autoResubscribe); changes published meanwhile are lost, which the snapshot's version
+    // check repairs (a copy is re-verified within MIRROR_TTL_MS; browsers refetch on a version gap).
+    const sub = this.redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined, autoResubscribe: true });
     sub.on('error', () => {});
     sub.on('message', (_channel: string, message: string) => {
       const sp = message.indexOf(' ');
