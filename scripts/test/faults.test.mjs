@@ -35,12 +35,6 @@ const REQUEST_TIMEOUT_MS = 15_000;
 const OUTAGE_MS = 3_000;
 /** The expiry worker ticks every second; a hold may outlive its expiry by this much (a fault can delay a tick). */
 const HOLD_GRACE_SECONDS = 10;
-/**
- * The stack does not restart a dead instance yet (issue 13 deliverable 2, branch `stack`). Once it
- * does, set this to true: the SIGKILL test then also asserts the killed instance is back.
- */
-const EXPECT_INSTANCE_RESTART = true;
-
 const PORT_BASE = Number(process.env.FAULTS_PORT_BASE ?? 25000);
 const FANS = 24;
 const SEATS_PER_SALE = 150;
@@ -502,10 +496,8 @@ describe('fault suite: a flash sale on three instances through faults', { timeou
         await sale.progress(30);
       },
     });
-    if (EXPECT_INSTANCE_RESTART) {
-      // LEAD: enable with the supervisor of branch `stack` — the killed instance is back and ready.
-      await until('the killed instance restarted', async () => (await call(killed.url, 'GET', '/ready')).status === 200, 60_000);
-    }
+    // The stack's supervisor restarts the killed instance (scripts/stack/supervisor.mjs).
+    await until('the killed instance restarted', async () => (await call(killed.url, 'GET', '/ready')).status === 200, 60_000);
   });
 
   test('when the payment provider fails and is slow, then nothing exits, the API answers and the data is consistent', async () => {
