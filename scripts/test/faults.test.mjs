@@ -467,7 +467,7 @@ describe('fault suite: a flash sale on three instances through faults', { timeou
         const saved = [];
         let cursor = '0';
         do {
-          const [next, keys] = await rawRedis.scan(cursor, 'MATCH', `${PREFIX}simpay:*`, 'COUNT', 1000);
+          const [next, keys] = await rawRedis.scan(cursor, 'MATCH', `${PREFIX}{simpay}:*`, 'COUNT', 1000);
           cursor = next;
           for (const key of keys) saved.push([key, await rawRedis.pttl(key), await rawRedis.dumpBuffer(key)]);
         } while (cursor !== '0');

@@ -28,7 +28,15 @@ describe('the consistency check (consistency.sql)', () => {
     const own = await createTestContext({ SIMULATED_PAYMENT_LATENCY_MS: '1' });
     try {
       const bought = await purchase(own, { seats: 1 });
-      await own.db.query(`UPDATE orders SET status = 'failed', failure_code = 'hold_expired' WHERE id = $1`, [bought.order.id]);
+      // The transition trigger forbids completed → failed: corrupt the row as a replica session would.
+      const client = await own.db.connect();
+      try {
+        await client.query(`SET session_replication_role = replica`);
+        await client.query(`UPDATE orders SET status = 'failed', failure_code = 'hold_expired' WHERE id = $1`, [bought.order.id]);
+      } finally {
+        await client.query(`RESET session_replication_role`);
+        client.release();
+      }
       const ev = await createTestEvent(own.db, { sections: [{ rows: 1, seatsPerRow: 4, priceCents: 1000 }] });
       const { user } = await signedInAgent(own);
       const { holdId } = await createTestHold(own.db, { eventId: ev.eventId, userId: user.id, seatIds: ev.seatIds.slice(0, 1), expiresInSeconds: -60 });

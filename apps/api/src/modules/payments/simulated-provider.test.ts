@@ -24,33 +24,39 @@ describe('simulated provider', () => {
     await ctx.close();
   });
 
-  it('when the card number fails the Luhn check, then checkout answers 402 card_invalid, nothing is charged, and the hold stays with its own expiry', async () => {
+  it('when the card number fails the Luhn check, then checkout refuses it at the edge (400), nothing is charged or stored, and the hold keeps its own expiry', async () => {
     const ev = await createTestEvent(ctx.db);
     const { agent, user } = await signedInAgent(ctx);
     const { holdId, expiresAt } = await createTestHold(ctx.db, { eventId: ev.eventId, userId: user.id, seatIds: ev.seatIds.slice(0, 1) });
     const provider = ctx.services.paymentProvider;
     const charges = await provider.chargeCount();
-    const key = randomUUID();
     const body = { holdId, payment: testCard('4242 4242 4242 4241') };
 
-    const res = await agent.post('/api/v1/checkout').set('Idempotency-Key', key).send(body);
+    const res = await agent.post('/api/v1/checkout').set('Idempotency-Key', randomUUID()).send(body);
 
-    expect(res.status).toBe(402);
+    expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(res.body.code).toBe('card_invalid');
+    expect(res.body.code).toBe('validation_failed');
     expect(await provider.chargeCount()).toBe(charges);
-    const order = (await ctx.db.query(`SELECT o.id, o.status, o.failure_code, o.payment_id, p.status AS payment FROM orders o JOIN payments p ON p.order_id = o.id WHERE o.user_id = $1`, [user.id])).rows[0];
-    expect(order).toMatchObject({ status: 'failed', failure_code: 'card_invalid', payment_id: null, payment: 'declined' });
-    expect(await ctx.redis.exists(`simpay:key:${order.id}`)).toBe(0);
+    expect((await ctx.db.query(`SELECT count(*)::int AS n FROM orders WHERE user_id = $1`, [user.id])).rows[0].n).toBe(0);
     const hold = (await ctx.db.query(`SELECT status, expires_at FROM holds WHERE id = $1`, [holdId])).rows[0];
     expect(hold.status).toBe('active');
     expect(hold.expires_at.getTime()).toBe(expiresAt.getTime());
-    // The same key again: the stored answer, still nothing charged. A good card then buys the hold.
-    const replay = await agent.post('/api/v1/checkout').set('Idempotency-Key', key).send(body);
-    expect([replay.status, replay.body.code]).toEqual([402, 'card_invalid']);
     const good = await agent.post('/api/v1/checkout').set('Idempotency-Key', randomUUID()).send({ holdId, payment: testCard() });
     expect(good.status).toBe(201);
     expect(await provider.chargeCount()).toBe(charges + 1);
+  });
+
+  it('when a number that fails the Luhn check reaches the provider anyway, then it declines it as card_invalid and records no charge', async () => {
+    const provider = ctx.services.paymentProvider;
+    const charges = await provider.chargeCount();
+    const key = randomUUID();
+    const card = { number: '4242424242424241', expMonth: 12, expYear: 2099, cvc: '123', name: 'X' };
+
+    await expect(provider.charge({ idempotencyKey: key, amountCents: 1000, currency: 'EUR', card })).rejects.toMatchObject({ name: 'PaymentDeclined', reason: 'card_invalid' });
+
+    expect(await provider.chargeCount()).toBe(charges);
+    expect(await ctx.redis.exists(`{simpay}:key:${key}`)).toBe(0);
   });
 
   it('when one key is charged many times at once from two instances, then one charge is recorded with both its idempotency and payment records, and it can be refunded once', async () => {
@@ -65,8 +71,8 @@ describe('simulated provider', () => {
     expect(ids.size).toBe(1);
     const [paymentId] = [...ids];
     expect(await providers[0]!.chargeCount()).toBe(charges + 1);
-    expect(await ctx.redis.exists(`simpay:key:${key}`)).toBe(1);
-    expect(await ctx.redis.get(`simpay:payment:${paymentId}`)).toBe(key);
+    expect(await ctx.redis.exists(`{simpay}:key:${key}`)).toBe(1);
+    expect(await ctx.redis.get(`{simpay}:payment:${paymentId}`)).toBe(key);
     const refunds = await providers[0]!.refundCount();
     await Promise.all(providers.map((p) => p.refund(paymentId!)));
     expect(await providers[0]!.refundCount()).toBe(refunds + 1);

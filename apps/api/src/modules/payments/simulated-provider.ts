@@ -64,7 +64,9 @@ export function luhnValid(digits: string): boolean {
 }
 
 /**
- * A stand-in for a card processor. Its ledger lives in Redis (under the process key prefix)
+ * A stand-in for a card processor. Its ledger lives in Redis (under the process key prefix), every
+ * key in the `{simpay}` hash tag so a charge's records are written by one script on one Redis
+ * Cluster slot (a real provider keeps its own ledger; this one is small and test-only)
  * so several API instances share one "provider", as they would share a real one: a charge
  * is idempotent on its key across instances, and counters let tests assert "charged once".
  */
@@ -93,7 +95,7 @@ export class SimulatedPaymentProvider implements PaymentProvider {
 
   async charge(req: ChargeRequest): Promise<ChargeResult> {
     await sleep(this.opts.latencyMs);
-    await this.redis.incr('simpay:calls');
+    await this.redis.incr('{simpay}:calls');
     if (this.outage) throw new ProviderFailure('provider_error');
     // A number that fails the checksum is refused before anything else: never charged.
     if (!luhnValid(req.card.number)) throw new PaymentDeclined('card_invalid');
@@ -115,9 +117,9 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     const paymentId = `pay_${randomBytes(12).toString('hex')}`;
     const record = JSON.stringify({ paymentId, amountCents: req.amountCents, currency: req.currency });
     const stored = await this.scripts.simpayCharge(
-      `simpay:key:${req.idempotencyKey}`,
-      `simpay:payment:${paymentId}`,
-      'simpay:charges',
+      `{simpay}:key:${req.idempotencyKey}`,
+      `{simpay}:payment:${paymentId}`,
+      '{simpay}:charges',
       record,
       req.idempotencyKey,
       KEY_TTL_SECONDS,
@@ -140,33 +142,33 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     if (this.outage) throw new ProviderFailure('provider_error');
     const refundId = `re_${paymentId.slice(4)}`;
     // Idempotent: the first refund of a payment counts, later ones answer the same refund.
-    const done = await this.scripts.simpayRefund(`simpay:payment:${paymentId}`, `simpay:refund:${paymentId}`, 'simpay:refunds', refundId, KEY_TTL_SECONDS);
+    const done = await this.scripts.simpayRefund(`{simpay}:payment:${paymentId}`, `{simpay}:refund:${paymentId}`, '{simpay}:refunds', refundId, KEY_TTL_SECONDS);
     if (done === null) throw new ProviderFailure('provider_error');
     return { refundId };
   }
 
   async findCharge(idempotencyKey: string): Promise<ChargeResult | null> {
     if (this.outage) throw new ProviderFailure('provider_error');
-    const raw = await this.redis.get(`simpay:key:${idempotencyKey}`);
+    const raw = await this.redis.get(`{simpay}:key:${idempotencyKey}`);
     return raw ? { paymentId: (JSON.parse(raw) as { paymentId: string }).paymentId } : null;
   }
 
   /** Distinct successful charges so far (a deduplicated retry does not count). */
   async chargeCount(): Promise<number> {
-    return Number((await this.redis.get('simpay:charges')) ?? 0);
+    return Number((await this.redis.get('{simpay}:charges')) ?? 0);
   }
 
   /** Calls that reached the provider (including declines and failures). */
   async callCount(): Promise<number> {
-    return Number((await this.redis.get('simpay:calls')) ?? 0);
+    return Number((await this.redis.get('{simpay}:calls')) ?? 0);
   }
 
   async refundCount(): Promise<number> {
-    return Number((await this.redis.get('simpay:refunds')) ?? 0);
+    return Number((await this.redis.get('{simpay}:refunds')) ?? 0);
   }
 
   /** Whether a payment has been refunded. */
   async isRefunded(paymentId: string): Promise<boolean> {
-    return (await this.redis.exists(`simpay:refund:${paymentId}`)) === 1;
+    return (await this.redis.exists(`{simpay}:refund:${paymentId}`)) === 1;
   }
 }
