@@ -59,7 +59,9 @@ export function run(cmd, args, { cwd = ROOT, env = process.env, timeoutMs, label
       if (sig === 'SIGINT' || sig === 'SIGTERM') interrupted = true;
       try {
         process.kill(-child.pid, sig);
-      } catch {}
+      } catch {
+        // already gone
+      }
     };
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
@@ -69,11 +71,15 @@ export function run(cmd, args, { cwd = ROOT, env = process.env, timeoutMs, label
         console.error(red(`${label ?? cmd} did not finish within ${Math.round(timeoutMs / 60000)} min; stopping it.`));
         try {
           process.kill(-child.pid, 'SIGTERM');
-        } catch {}
+        } catch {
+          // already gone
+        }
         setTimeout(() => {
           try {
             process.kill(-child.pid, 'SIGKILL');
-          } catch {}
+          } catch {
+            // already gone
+          }
         }, 10_000).unref();
       }, timeoutMs);
     }

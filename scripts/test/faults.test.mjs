@@ -121,7 +121,9 @@ function makeCluster(port) {
     remove: () => rmSync(dir, { recursive: true, force: true }),
     /** Last resort when the suite is cut off (a time limit, Ctrl-C): stop it at once, synchronously. */
     abandon: () => {
-      const [file, argv] = isRoot() ? ['runuser', ['-u', 'postgres', '--', path.join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop']] : [path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']];
+      const [file, argv] = isRoot()
+        ? ['runuser', ['-u', 'postgres', '--', path.join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop']]
+        : [path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']];
       spawnSync(file, argv, { stdio: 'ignore' });
       rmSync(dir, { recursive: true, force: true });
     },
@@ -138,10 +140,14 @@ function makeRedis(port) {
       child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
       const started = child;
       // Probe by connecting (a probe that binds the port could take it from the starting server).
-      await until('redis-server listening', async () => {
-        if (started.exitCode !== null) throw new Error(`redis-server exited with ${started.exitCode}`);
-        return accepts(port);
-      }, 10_000);
+      await until(
+        'redis-server listening',
+        async () => {
+          if (started.exitCode !== null) throw new Error(`redis-server exited with ${started.exitCode}`);
+          return accepts(port);
+        },
+        10_000,
+      );
     },
     /** Synchronous last resort (process exit). */
     kill: () => child?.exitCode === null && child.kill('SIGKILL'),
@@ -164,7 +170,11 @@ function call(base, method, urlPath, { cookie, body, headers = {} } = {}) {
     const req = http.request(`${base}${urlPath}`, {
       method,
       agent,
-      headers: { ...(data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}), ...(cookie ? { cookie } : {}), ...headers },
+      headers: {
+        ...(data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}),
+        ...(cookie ? { cookie } : {}),
+        ...headers,
+      },
     });
     req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('timeout')));
     req.on('error', (error) => resolve({ status: 0, error: error.message, headers: {}, body: null }));
@@ -177,7 +187,9 @@ function call(base, method, urlPath, { cookie, body, headers = {} } = {}) {
         let json = null;
         try {
           json = text ? JSON.parse(text) : null;
-        } catch {}
+        } catch {
+          // already gone
+        }
         resolve({ status: res.statusCode, headers: res.headers, body: json });
       });
     });
@@ -313,11 +325,15 @@ describe('fault suite: a flash sale on three instances through faults', { timeou
       for (const i of stack?.instances ?? []) {
         try {
           process.kill(i.pid, 'SIGKILL');
-        } catch {}
+        } catch {
+          // already gone
+        }
       }
       try {
         process.kill(Number(readFileSync(path.join(runDir, 'nginx.pid'), 'utf8')), 'SIGTERM');
-      } catch {}
+      } catch {
+        // already gone
+      }
       cluster?.abandon();
       redisServer?.kill();
       rmSync(runDir, { recursive: true, force: true });
@@ -385,7 +401,9 @@ describe('fault suite: a flash sale on three instances through faults', { timeou
     await redisServer?.stop();
     try {
       cluster?.stop();
-    } catch {}
+    } catch {
+      // already gone
+    }
     cluster?.remove();
     if (runDir) rmSync(runDir, { recursive: true, force: true });
     agent.destroy();
@@ -416,16 +434,30 @@ describe('fault suite: a flash sale on three instances through faults', { timeou
     const figures = await sale.stop();
 
     const expectedExits = killed ? [killed.id] : [];
-    assert.deepEqual(exits.map((e) => e.who), expectedExits, `processes that exited: ${JSON.stringify(exits)}`);
+    assert.deepEqual(
+      exits.map((e) => e.who),
+      expectedExits,
+      `processes that exited: ${JSON.stringify(exits)}`,
+    );
     const check = await checkConsistency(db, { holdGraceSeconds: HOLD_GRACE_SECONDS, providerCharges: await readSimulatedLedger(rawRedis, PREFIX) });
-    results.push({ phase: name, faults, requests: figures.requests, orders: figures.orders, recoveryMs, statuses: figures.statuses, violations: check.violations, unsettled: check.unsettled });
+    results.push({
+      phase: name,
+      faults,
+      requests: figures.requests,
+      orders: figures.orders,
+      recoveryMs,
+      statuses: figures.statuses,
+      violations: check.violations,
+      unsettled: check.unsettled,
+    });
     assert.deepEqual(check.violations, {}, `consistency after ${name}: ${JSON.stringify(check)}`);
     assert.equal(figures.statuses[500] ?? 0, 0, `answers of 500 during ${name}: ${JSON.stringify(figures.statuses)}`);
   }
 
   /** Where the sale's database sessions are ended: this cluster's own database, never the caller's session. */
   const terminateBackends = async () =>
-    (await db.query(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows[0].n;
+    (await db.query(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`))
+      .rows[0].n;
 
   test('when the API backends are killed with pg_terminate_backend (3 rounds), then nothing exits, the API answers and the data is consistent', async () => {
     await runPhase('pg_terminate_backend', {
@@ -446,10 +478,14 @@ describe('fault suite: a flash sale on three instances through faults', { timeou
         cluster.stop();
         const down = Date.now();
         // Down for OUTAGE_MS, and until every instance reports it and the sale has met the outage.
-        await until('/ready reporting PostgreSQL down', async () => {
-          for (const i of alive()) if ((await call(i.url, 'GET', '/ready')).body?.checks?.postgres !== 'down') return false;
-          return true;
-        }, RECOVERY_BOUND_MS);
+        await until(
+          '/ready reporting PostgreSQL down',
+          async () => {
+            for (const i of alive()) if ((await call(i.url, 'GET', '/ready')).body?.checks?.postgres !== 'down') return false;
+            return true;
+          },
+          RECOVERY_BOUND_MS,
+        );
         await sale.progress(30);
         await until('the outage lasting OUTAGE_MS', async () => Date.now() - down >= OUTAGE_MS, OUTAGE_MS + 1_000);
         cluster.start();
@@ -473,10 +509,14 @@ describe('fault suite: a flash sale on three instances through faults', { timeou
         } while (cursor !== '0');
         await redisServer.stop();
         const down = Date.now();
-        await until('/ready reporting Redis down', async () => {
-          for (const i of alive()) if ((await call(i.url, 'GET', '/ready')).body?.checks?.redis !== 'down') return false;
-          return true;
-        }, RECOVERY_BOUND_MS);
+        await until(
+          '/ready reporting Redis down',
+          async () => {
+            for (const i of alive()) if ((await call(i.url, 'GET', '/ready')).body?.checks?.redis !== 'down') return false;
+            return true;
+          },
+          RECOVERY_BOUND_MS,
+        );
         await sale.progress(30);
         await until('the outage lasting OUTAGE_MS', async () => Date.now() - down >= OUTAGE_MS, OUTAGE_MS + 1_000);
         await redisServer.start();
@@ -536,8 +576,19 @@ describe('fault suite: a flash sale on three instances through faults', { timeou
         WHERE o.id = ANY($1::uuid[]) AND o.status <> 'completed' GROUP BY 1, 2, 3`,
       [open],
     );
-    results.push({ phase: 'settle', faults: 0, requests: 0, settleMs: settled, violations: final.violations, unsettled: final.unsettled, waitingCharges: waiting });
+    results.push({
+      phase: 'settle',
+      faults: 0,
+      requests: 0,
+      settleMs: settled,
+      violations: final.violations,
+      unsettled: final.unsettled,
+      waitingCharges: waiting,
+    });
     assert.deepEqual(final.violations, {});
-    assert.deepEqual(exits.map((e) => e.who), killed ? [killed.id] : []);
+    assert.deepEqual(
+      exits.map((e) => e.who),
+      killed ? [killed.id] : [],
+    );
   });
 });

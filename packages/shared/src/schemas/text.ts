@@ -3,13 +3,13 @@ import { z } from 'zod';
 /**
  * Characters no text field accepts: NUL and the other C0 controls, DEL, the C1 controls, and
  * UTF-16 surrogates that are not part of a pair (with the `u` flag a well-formed pair is one
- * code point, so `[\uD800-\uDFFF]` matches only a lone half). PostgreSQL refuses NUL in text
+ * code point, so `\p{Cs}` matches only a lone half; `\p{Cc}` is exactly C0, DEL and C1). PostgreSQL refuses NUL in text
  * (22021) and a lone surrogate is not a character at all; names and queries have no use for
  * control characters.
  */
-const SINGLE_LINE = /^[^\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]*$/u;
+const SINGLE_LINE = /^[^\p{Cc}\p{Cs}]*$/u;
 /** The same, except that tab, line feed and carriage return are allowed (descriptions). */
-const MULTI_LINE = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF]*$/u;
+const MULTI_LINE = /^(?:[\t\n\r]|[^\p{Cc}\p{Cs}])*$/u;
 
 /** Options of `text()`. */
 export interface TextOptions {
