@@ -1,7 +1,7 @@
 import { ipKeyGenerator, rateLimit, type Options, type RateLimitInfo, type RateLimitRequestHandler } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Request, RequestHandler } from 'express';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from './deps.js';
 import { RateLimitedError } from './errors.js';
 import { sendProblem } from './http.js';
 import { counter } from './metrics.js';

@@ -1,5 +1,5 @@
 import type { Event, EventInput, EventList, EventListQuery } from '@ticketing/shared';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../platform/deps.js';
 import { withTransaction } from '../../platform/db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { lockVenueForShare } from '../venues/venues.repo.js';

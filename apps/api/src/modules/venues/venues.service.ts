@@ -1,5 +1,5 @@
 import type { Venue, VenueInput, VenueList } from '@ticketing/shared';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../platform/deps.js';
 import { withTransaction } from '../../platform/db.js';
 import { NotFoundError } from '../../platform/errors.js';
 import { findVenueLayout, findVenueSummary, insertVenue, listVenues, replaceVenueLayout, updateVenue } from './venues.repo.js';
