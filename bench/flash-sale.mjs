@@ -269,8 +269,8 @@ async function main() {
     // Servers in a real on-sale have been up for a while: warm every request path (and the JIT) on
     // another event first, 8 in flight per instance. Its orders and charges are left out below.
     const warmed = await warmUp(db, bases, fans);
-    const chargesBefore = Number((await redis.get('simpay:charges')) ?? 0);
-    const refundsBefore = Number((await redis.get('simpay:refunds')) ?? 0);
+    const chargesBefore = Number((await redis.get('simpay:{ledger}:charges')) ?? 0);
+    const refundsBefore = Number((await redis.get('simpay:{ledger}:refunds')) ?? 0);
     // Warm the seat map / snapshot caches once, as the first page view would.
     await call(bases[0], 'GET', `/api/v1/events/${ev.eventId}/availability`);
     for (const b of bases) await call(b, 'GET', `/api/v1/events/${ev.eventId}/seatmap`);
@@ -377,8 +377,8 @@ async function main() {
       `SELECT s.id FROM event_seats s LEFT JOIN orders o ON o.id = s.order_id WHERE s.event_id = $1 AND s.status = 'sold' AND o.status IS DISTINCT FROM 'completed'`,
     );
     const [orders] = await q(`SELECT count(*)::int AS n FROM orders WHERE event_id = $1 AND status = 'completed'`);
-    const charges = Number((await redis.get('simpay:charges')) ?? 0) - chargesBefore;
-    const refunds = Number((await redis.get('simpay:refunds')) ?? 0) - refundsBefore;
+    const charges = Number((await redis.get('simpay:{ledger}:charges')) ?? 0) - chargesBefore;
+    const refunds = Number((await redis.get('simpay:{ledger}:refunds')) ?? 0) - refundsBefore;
     const keysWithTwoOrders = [...keyOrders.values()].filter((s) => s.size > 1).length;
     const fiveXX = Object.entries(statuses).filter(([s]) => Number(s) >= 500).reduce((a, [, n]) => a + n, 0);
 

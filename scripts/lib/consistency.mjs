@@ -86,17 +86,17 @@ export async function readSimulatedLedger(redis, prefix) {
   const charges = [];
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}simpay:key:*`, 'COUNT', 1000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}simpay:{ledger}:key:*`, 'COUNT', 1000);
     cursor = next;
     if (!keys.length) continue;
     const values = await redis.mget(...keys);
     keys.forEach((key, i) => {
       const record = values[i] && JSON.parse(values[i]);
-      if (record) charges.push({ orderId: key.slice(`${prefix}simpay:key:`.length), paymentId: record.paymentId });
+      if (record) charges.push({ orderId: key.slice(`${prefix}simpay:{ledger}:key:`.length), paymentId: record.paymentId });
     });
   } while (cursor !== '0');
   if (charges.length) {
-    const refunded = await redis.mget(...charges.map((c) => `${prefix}simpay:refund:${c.paymentId}`));
+    const refunded = await redis.mget(...charges.map((c) => `${prefix}simpay:{ledger}:refund:${c.paymentId}`));
     charges.forEach((c, i) => (c.refunded = refunded[i] !== null));
   }
   return charges;

@@ -1,7 +1,7 @@
 import client from 'prom-client';
 import type { RequestHandler } from 'express';
 import type pg from 'pg';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 
 /**
  * One registry per app instance (tests create several apps in one process).
@@ -94,7 +94,7 @@ export function observePools(m: Metrics, pools: Record<string, pg.Pool | undefin
  * events (refused, reset or timed-out connections; a failed command rejects its caller instead),
  * `redis_connected{client}` is 1 while the connection is ready.
  */
-export function observeRedis(m: Metrics, clients: Record<string, Redis>): void {
+export function observeRedis(m: Metrics, clients: Record<string, RedisClient>): void {
   const errors = counter(m.registry, 'redis_connection_errors_total', 'Redis connection errors (error events of the client)', ['client'] as const);
   const entries = Object.entries(clients);
   for (const [name, r] of entries) {

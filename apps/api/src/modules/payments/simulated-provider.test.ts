@@ -41,7 +41,7 @@ describe('simulated provider', () => {
     expect(await provider.chargeCount()).toBe(charges);
     const order = (await ctx.db.query(`SELECT o.id, o.status, o.failure_code, o.payment_id, p.status AS payment FROM orders o JOIN payments p ON p.order_id = o.id WHERE o.user_id = $1`, [user.id])).rows[0];
     expect(order).toMatchObject({ status: 'failed', failure_code: 'card_invalid', payment_id: null, payment: 'declined' });
-    expect(await ctx.redis.exists(`simpay:key:${order.id}`)).toBe(0);
+    expect(await ctx.redis.exists(`simpay:{ledger}:key:${order.id}`)).toBe(0);
     const hold = (await ctx.db.query(`SELECT status, expires_at FROM holds WHERE id = $1`, [holdId])).rows[0];
     expect(hold.status).toBe('active');
     expect(hold.expires_at.getTime()).toBe(expiresAt.getTime());
@@ -65,8 +65,8 @@ describe('simulated provider', () => {
     expect(ids.size).toBe(1);
     const [paymentId] = [...ids];
     expect(await providers[0]!.chargeCount()).toBe(charges + 1);
-    expect(await ctx.redis.exists(`simpay:key:${key}`)).toBe(1);
-    expect(await ctx.redis.get(`simpay:payment:${paymentId}`)).toBe(key);
+    expect(await ctx.redis.exists(`simpay:{ledger}:key:${key}`)).toBe(1);
+    expect(await ctx.redis.get(`simpay:{ledger}:payment:${paymentId}`)).toBe(key);
     const refunds = await providers[0]!.refundCount();
     await Promise.all(providers.map((p) => p.refund(paymentId!)));
     expect(await providers[0]!.refundCount()).toBe(refunds + 1);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../platform/redis.js';
 import { PaymentDeclined, ProviderFailure, type ChargeRequest, type ChargeResult, type PaymentProvider } from './payment-provider.js';
 
 /** Card numbers with a scripted outcome; any other well-formed number that passes the Luhn check is charged successfully. */
@@ -20,6 +20,8 @@ export interface SimulatedProviderOptions {
 
 const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
 const KEY_TTL_SECONDS = 7 * 24 * 3600;
+// Every ledger key carries the hash tag `{ledger}`: the charge and refund scripts touch several of
+// them, which a Redis Cluster allows only within one slot (the simulated provider's whole ledger).
 
 /**
  * One charge, atomically: the idempotency record, the payment record and the charge counter are
@@ -93,7 +95,7 @@ export class SimulatedPaymentProvider implements PaymentProvider {
 
   async charge(req: ChargeRequest): Promise<ChargeResult> {
     await sleep(this.opts.latencyMs);
-    await this.redis.incr('simpay:calls');
+    await this.redis.incr('simpay:{ledger}:calls');
     if (this.outage) throw new ProviderFailure('provider_error');
     // A number that fails the checksum is refused before anything else: never charged.
     if (!luhnValid(req.card.number)) throw new PaymentDeclined('card_invalid');
@@ -115,9 +117,9 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     const paymentId = `pay_${randomBytes(12).toString('hex')}`;
     const record = JSON.stringify({ paymentId, amountCents: req.amountCents, currency: req.currency });
     const stored = await this.scripts.simpayCharge(
-      `simpay:key:${req.idempotencyKey}`,
-      `simpay:payment:${paymentId}`,
-      'simpay:charges',
+      `simpay:{ledger}:key:${req.idempotencyKey}`,
+      `simpay:{ledger}:payment:${paymentId}`,
+      'simpay:{ledger}:charges',
       record,
       req.idempotencyKey,
       KEY_TTL_SECONDS,
@@ -140,33 +142,33 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     if (this.outage) throw new ProviderFailure('provider_error');
     const refundId = `re_${paymentId.slice(4)}`;
     // Idempotent: the first refund of a payment counts, later ones answer the same refund.
-    const done = await this.scripts.simpayRefund(`simpay:payment:${paymentId}`, `simpay:refund:${paymentId}`, 'simpay:refunds', refundId, KEY_TTL_SECONDS);
+    const done = await this.scripts.simpayRefund(`simpay:{ledger}:payment:${paymentId}`, `simpay:{ledger}:refund:${paymentId}`, 'simpay:{ledger}:refunds', refundId, KEY_TTL_SECONDS);
     if (done === null) throw new ProviderFailure('provider_error');
     return { refundId };
   }
 
   async findCharge(idempotencyKey: string): Promise<ChargeResult | null> {
     if (this.outage) throw new ProviderFailure('provider_error');
-    const raw = await this.redis.get(`simpay:key:${idempotencyKey}`);
+    const raw = await this.redis.get(`simpay:{ledger}:key:${idempotencyKey}`);
     return raw ? { paymentId: (JSON.parse(raw) as { paymentId: string }).paymentId } : null;
   }
 
   /** Distinct successful charges so far (a deduplicated retry does not count). */
   async chargeCount(): Promise<number> {
-    return Number((await this.redis.get('simpay:charges')) ?? 0);
+    return Number((await this.redis.get('simpay:{ledger}:charges')) ?? 0);
   }
 
   /** Calls that reached the provider (including declines and failures). */
   async callCount(): Promise<number> {
-    return Number((await this.redis.get('simpay:calls')) ?? 0);
+    return Number((await this.redis.get('simpay:{ledger}:calls')) ?? 0);
   }
 
   async refundCount(): Promise<number> {
-    return Number((await this.redis.get('simpay:refunds')) ?? 0);
+    return Number((await this.redis.get('simpay:{ledger}:refunds')) ?? 0);
   }
 
   /** Whether a payment has been refunded. */
   async isRefunded(paymentId: string): Promise<boolean> {
-    return (await this.redis.exists(`simpay:refund:${paymentId}`)) === 1;
+    return (await this.redis.exists(`simpay:{ledger}:refund:${paymentId}`)) === 1;
   }
 }
