@@ -1,11 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { freePorts } from './free-port.js';
 
-const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/** The PostgreSQL server binaries: PG_BIN, else the newest /usr/lib/postgresql/<version>/bin (as the fault suite finds them). */
+function pgBin(): string {
+  if (process.env.PG_BIN) return process.env.PG_BIN;
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v) && existsSync(path.join(root, v, 'bin', 'initdb'))) : [];
+  if (!versions.length) throw new Error('The read-replica test needs the PostgreSQL server binaries (initdb, pg_ctl, pg_basebackup): install postgresql or set PG_BIN.');
+  return path.join(root, versions.sort((x, y) => Number(y) - Number(x))[0]!, 'bin');
+}
 
 /** A throw-away PostgreSQL primary and a streaming replica of it, started from the server binaries. */
 export interface PgPrimaryReplica {
@@ -23,6 +30,7 @@ export interface PgPrimaryReplica {
 
 /** Run a PostgreSQL binary, as the `postgres` user when we are root (initdb refuses root). */
 function run(bin: string, args: string[]): string {
+  const BIN = pgBin();
   const asRoot = userInfo().uid === 0;
   const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(BIN, bin), ...args]] : [path.join(BIN, bin), args];
   const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 60_000 });
