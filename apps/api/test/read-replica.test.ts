@@ -62,16 +62,37 @@ describe('discovery on a read replica', () => {
       const ev = await createTestEvent(ctx.db, { name: `Replica Gala ${city}`, city, venueName: `Hall ${city}` });
       // Discovery: the replica has not replayed the new rows yet.
       await ctx.agent().get(`/api/v1/events/${ev.eventId}`).expect(404);
-      expect((await ctx.agent().get(`/api/v1/events?q=${encodeURIComponent(city)}`).expect(200)).body.total).toBe(0);
+      expect(
+        (
+          await ctx
+            .agent()
+            .get(`/api/v1/events?q=${encodeURIComponent(city)}`)
+            .expect(200)
+        ).body.total,
+      ).toBe(0);
       await ctx.agent().get(`/api/v1/venues/${ev.venueId}`).expect(404);
-      expect((await ctx.agent().get(`/api/v1/venues?city=${encodeURIComponent(city)}`).expect(200)).body.total).toBe(0);
+      expect(
+        (
+          await ctx
+            .agent()
+            .get(`/api/v1/venues?city=${encodeURIComponent(city)}`)
+            .expect(200)
+        ).body.total,
+      ).toBe(0);
       // The admin list reads the primary: an organizer sees what they just wrote.
       const adminList = await admin.agent.get(`/api/v1/admin/events?q=${encodeURIComponent(city)}`).expect(200);
       expect(adminList.body.items.map((e: { id: string }) => e.id)).toEqual([ev.eventId]);
       // An admin write answers with the row it wrote (read back from the primary), though discovery cannot see it yet.
       const renamed = await admin.agent
         .put(`/api/v1/admin/venues/${ev.venueId}`)
-        .send({ name: `Renamed ${city}`, city, address: '1 Main St', country: 'PT', timezone: 'Europe/Lisbon', sections: [{ name: 'Floor', priceTier: 1, priceCents: 1000, rows: [{ label: 'A', seats: [{ number: 1, x: 1, y: 1 }] }] }] });
+        .send({
+          name: `Renamed ${city}`,
+          city,
+          address: '1 Main St',
+          country: 'PT',
+          timezone: 'Europe/Lisbon',
+          sections: [{ name: 'Floor', priceTier: 1, priceCents: 1000, rows: [{ label: 'A', seats: [{ number: 1, x: 1, y: 1 }] }] }],
+        });
       expect(renamed.status).toBe(200);
       expect(renamed.body.name).toBe(`Renamed ${city}`);
       return ev;
@@ -79,7 +100,14 @@ describe('discovery on a read replica', () => {
     // Replayed: discovery sees it all (event reads are cached; drop the cache as an admin edit does).
     await ctx.services.events.invalidate();
     await ctx.agent().get(`/api/v1/events/${ev.eventId}`).expect(200);
-    expect((await ctx.agent().get(`/api/v1/events?q=${encodeURIComponent(city)}`).expect(200)).body.total).toBe(1);
+    expect(
+      (
+        await ctx
+          .agent()
+          .get(`/api/v1/events?q=${encodeURIComponent(city)}`)
+          .expect(200)
+      ).body.total,
+    ).toBe(1);
     expect((await ctx.agent().get(`/api/v1/venues/${ev.venueId}`).expect(200)).body.name).toBe(`Renamed ${city}`);
   });
 
@@ -93,7 +121,13 @@ describe('discovery on a read replica', () => {
     await agent.post('/api/v1/checkout').set('Idempotency-Key', randomUUID()).send({ holdId: hold.body.id, payment: PAY }).expect(201);
 
     const apps = async (p: pg.Pool) =>
-      new Set((await p.query<{ a: string }>(`SELECT DISTINCT application_name AS a FROM pg_stat_activity WHERE datname = 'ticketing' AND application_name LIKE 'ticketing-api%'`)).rows.map((r) => r.a));
+      new Set(
+        (
+          await p.query<{ a: string }>(
+            `SELECT DISTINCT application_name AS a FROM pg_stat_activity WHERE datname = 'ticketing' AND application_name LIKE 'ticketing-api%'`,
+          )
+        ).rows.map((r) => r.a),
+      );
     expect(await apps(replica)).toEqual(new Set(['ticketing-api-read']));
     const onPrimary = await apps(ctx.db);
     expect(onPrimary.has('ticketing-api')).toBe(true);
@@ -130,7 +164,10 @@ describe('discovery on a read replica', () => {
       const o2 = await second.agent.post('/api/v1/checkout').set('Idempotency-Key', randomUUID()).send({ holdId: h2.body.id, payment: PAY });
       expect(o2.status).toBe(201);
     });
-    const { rows } = await ctx.db.query(`SELECT s.id, s.status, o.user_id FROM event_seats s JOIN orders o ON o.id = s.order_id WHERE s.status = 'sold' AND s.event_id = $1`, [ev.eventId]);
+    const { rows } = await ctx.db.query(
+      `SELECT s.id, s.status, o.user_id FROM event_seats s JOIN orders o ON o.id = s.order_id WHERE s.status = 'sold' AND s.event_id = $1`,
+      [ev.eventId],
+    );
     expect(rows).toEqual([{ id: ev.seatIds[0], status: 'sold', user_id: first.user.id }]);
     // Caught up, the replica agrees.
     expect((await replica.query(`SELECT status FROM event_seats WHERE id = $1`, [ev.seatIds[0]])).rows[0].status).toBe('sold');

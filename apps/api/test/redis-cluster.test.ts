@@ -57,7 +57,9 @@ describe('on a Redis Cluster', () => {
     const pairs = [0, 1, 2, 3].map((i) => [ring[i]!, ring[(i + 1) % 4]!]);
     // … and read by instance B for half of the requests.
     const results = await Promise.all(
-      users.map((u, i) => post(i % 2 ? liveB.port : liveA.port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, { seatIds: pairs[i % 4] }, (i % 2 ? liveB : liveA).agent)),
+      users.map((u, i) =>
+        post(i % 2 ? liveB.port : liveA.port, `/api/v1/events/${ev.eventId}/holds`, u.cookie, { seatIds: pairs[i % 4] }, (i % 2 ? liveB : liveA).agent),
+      ),
     );
 
     const won = results.filter((r) => r.status === 201);
@@ -80,7 +82,9 @@ describe('on a Redis Cluster', () => {
     expect(active[0].n).toBe(won.length);
 
     // Both instances' availability (snapshot script + in-process copy) agree with the database.
-    const dbStatuses = (await ctx.db.query(`SELECT string_agg(left(status, 1), '' ORDER BY seat_index) AS st FROM event_seats WHERE event_id = $1`, [ev.eventId])).rows[0].st;
+    const dbStatuses = (
+      await ctx.db.query(`SELECT string_agg(left(status, 1), '' ORDER BY seat_index) AS st FROM event_seats WHERE event_id = $1`, [ev.eventId])
+    ).rows[0].st;
     for (const app of [ctx, other]) {
       const a = await request(app.app).get(`/api/v1/events/${ev.eventId}/availability`).expect(200);
       expect(a.body.statuses).toBe(dbStatuses);
@@ -94,7 +98,11 @@ describe('on a Redis Cluster', () => {
     const key = randomUUID();
     const [first, retry] = await Promise.all(
       [liveA, liveB].map((l) =>
-        request(`http://127.0.0.1:${l.port}`).post('/api/v1/checkout').set('Cookie', buyer.cookie).set('Idempotency-Key', key).send({ holdId: winner.body.id, payment: pay }),
+        request(`http://127.0.0.1:${l.port}`)
+          .post('/api/v1/checkout')
+          .set('Cookie', buyer.cookie)
+          .set('Idempotency-Key', key)
+          .send({ holdId: winner.body.id, payment: pay }),
       ),
     );
     // Same key on both instances at once: one charges, the other replays it or finds it in progress.
@@ -205,7 +213,14 @@ describe('on a Redis Cluster', () => {
     const limited = [ctx.sibling({ RATE_LIMIT_API_PER_IP: '4' }), ctx.sibling({ RATE_LIMIT_API_PER_IP: '4' })];
     const ip = `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await request(limited[i % 2]!.app).get('/api/v1/events').set('X-Forwarded-For', ip)).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push(
+        (
+          await request(limited[i % 2]!.app)
+            .get('/api/v1/events')
+            .set('X-Forwarded-For', ip)
+        ).status,
+      );
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
     // Another address is not affected.
     expect((await request(limited[0]!.app).get('/api/v1/events').set('X-Forwarded-For', '198.51.100.9')).status).toBe(200);

@@ -10,7 +10,8 @@ function pgBin(): string {
   if (process.env.PG_BIN) return process.env.PG_BIN;
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v) && existsSync(path.join(root, v, 'bin', 'initdb'))) : [];
-  if (!versions.length) throw new Error('The read-replica test needs the PostgreSQL server binaries (initdb, pg_ctl, pg_basebackup): install postgresql or set PG_BIN.');
+  if (!versions.length)
+    throw new Error('The read-replica test needs the PostgreSQL server binaries (initdb, pg_ctl, pg_basebackup): install postgresql or set PG_BIN.');
   return path.join(root, versions.sort((x, y) => Number(y) - Number(x))[0]!, 'bin');
 }
 
@@ -104,7 +105,21 @@ export async function startPrimaryAndReplica(from = 29500, to = 29900): Promise<
     const admin = `postgres://postgres@127.0.0.1:${primaryPort}/postgres`;
     await query(admin, 'CREATE DATABASE ticketing');
 
-    run('pg_basebackup', ['-R', '-D', replicaDir, '-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-X', 'stream', '--checkpoint=fast', '--no-sync']);
+    run('pg_basebackup', [
+      '-R',
+      '-D',
+      replicaDir,
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(primaryPort),
+      '-U',
+      'postgres',
+      '-X',
+      'stream',
+      '--checkpoint=fast',
+      '--no-sync',
+    ]);
     start(replicaDir, replicaPort!);
 
     const primaryUrl = `postgres://postgres@127.0.0.1:${primaryPort}/ticketing`;
