@@ -100,6 +100,8 @@ export function observeRedis(m: Metrics, clients: Record<string, RedisClient>): 
   for (const [name, r] of entries) {
     errors.inc({ client: name }, 0);
     r.on('error', () => errors.inc({ client: name }));
+    // A Cluster reports a failing node's connection as 'node error' ('error' is for the cluster as a whole).
+    r.on('node error', () => errors.inc({ client: name }));
   }
   if (m.registry.getSingleMetric('redis_connected')) return;
   new client.Gauge({
