@@ -3,14 +3,11 @@ import helmet from 'helmet';
 import session from 'express-session';
 import RedisStore from 'connect-redis';
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
-import type { Redis } from 'ioredis';
-import type { Env } from './config/env.js';
-import type { Logger } from './platform/logger.js';
+import type { AppDeps } from './platform/deps.js';
 import { requestContext } from './platform/logger.js';
 import { errorHandler, notFoundHandler, utf8Only } from './platform/http.js';
 import { accessLog } from './platform/access-log.js';
-import { metricsMiddleware, type Metrics } from './platform/metrics.js';
+import { metricsMiddleware } from './platform/metrics.js';
 import { csrfGuard } from './platform/security.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { createRateLimiters, type RateLimiters } from './platform/rate-limit.js';
@@ -31,22 +28,7 @@ import { checkoutRoutes } from './modules/checkout/checkout.routes.js';
 import { adminEventCancelRoutes, ordersRoutes } from './modules/orders/orders.routes.js';
 import { checkinRoutes, ticketsRoutes } from './modules/tickets/tickets.routes.js';
 
-/** Everything the app needs from the outside; main.ts and the tests build it. */
-export interface AppDeps {
-  env: Env;
-  db: pg.Pool;
-  /**
-   * The pool for seat-hold writes (hold, release, expiry): sessions with generic plans, and
-   * synchronous_commit=off when HOLD_COMMIT=async (platform/db.ts). Absent: `db`. Orders,
-   * payments and everything else use `db`.
-   */
-  holdsDb?: pg.Pool;
-  redis: Redis;
-  logger: Logger;
-  metrics: Metrics;
-  /** Extra named readiness details shown by /ready (e.g. the payment breaker state). */
-  readinessDetails: Record<string, () => unknown>;
-}
+export type { AppDeps } from './platform/deps.js';
 
 /** The services of every module, built once per app and shared by routes and workers. */
 export interface Services {

@@ -21,12 +21,12 @@ const missing = missingNodeFlags();
 if (missing.length) logger.warn({ missing }, 'started without the API node flags: start it with bin/api.mjs (docs/adr/0005-node-flags.md)');
 // The main pool and the seat-hold pool (platform/db.ts, architecture.md "Hold commits").
 // A lost connection is a warning, not a crash: the pool replaces it (platform/db.ts).
-const { db, holdsDb } = createAppPools(env, env.DATABASE_POOL_SIZE, (err) => logger.warn({ pgCode: err.code, err: err.message }, 'postgres connection lost'));
-const redis = createRedis(env.REDIS_URL, env.REDIS_KEY_PREFIX);
+const { db, holdsDb, readDb } = createAppPools(env, env.DATABASE_POOL_SIZE, (err) => logger.warn({ pgCode: err.code, err: err.message }, 'postgres connection lost'));
+const redis = createRedis(env.REDIS_URL, env.REDIS_KEY_PREFIX, { clusterNodes: env.REDIS_CLUSTER_NODES });
 const metrics = createMetrics(env.INSTANCE_ID);
-observePools(metrics, { main: db, holds: holdsDb });
+observePools(metrics, { main: db, holds: holdsDb, ...(readDb !== db ? { read: readDb } : {}) });
 observeRedis(metrics, { main: redis });
-const deps = { env, db, holdsDb, redis, logger, metrics, readinessDetails: {} };
+const deps = { env, db, holdsDb, readDb, redis, logger, metrics, readinessDetails: {} };
 const { app, services } = createApp(deps);
 
 // The production server factory (docs/adr/0004-express-server-subclassing.md).
@@ -53,7 +53,7 @@ async function shutdown(signal: string) {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
-  await Promise.allSettled([db.end(), holdsDb.end(), redis.quit()]);
+  await Promise.allSettled([db.end(), holdsDb.end(), ...(readDb !== db ? [readDb.end()] : []), redis.quit()]);
   logger.info('bye');
   process.exit(0);
 }

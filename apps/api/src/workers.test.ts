@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppDeps, Services } from './app.js';
-import { startWorkers, type Worker } from './workers.js';
+import { startWorkers } from './workers.js';
+import type { Worker } from './platform/worker.js';
 
 const deps = { logger: { warn: () => {} } } as unknown as AppDeps;
 const services = {} as Services;

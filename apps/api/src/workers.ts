@@ -1,16 +1,12 @@
-import type { AppDeps, Services } from './app.js';
+import type { Services } from './app.js';
+import type { AppDeps } from './platform/deps.js';
+import type { Worker } from './platform/worker.js';
 import { queueAdmissionWorker } from './modules/queue/queue.worker.js';
 import { holdExpiryWorker } from './modules/inventory/inventory.worker.js';
 import { checkoutReconcilerWorker } from './modules/checkout/checkout.worker.js';
 import { oversellCheckWorker } from './modules/sale-monitor/oversell-check.worker.js';
 import { saleProgressWorker } from './modules/sale-monitor/sale-progress.worker.js';
 
-/** A periodic job; `run` must be safe when every instance runs it at once. */
-export interface Worker {
-  name: string;
-  intervalMs: number;
-  run: () => Promise<unknown>;
-}
 
 /** The workers of every module. Each module adds its own here. */
 export function workerList(_deps: AppDeps, _services: Services): Worker[] {

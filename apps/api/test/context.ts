@@ -5,7 +5,7 @@ import request from 'supertest';
 import { inject } from 'vitest';
 import { loadEnv, type Env } from '../src/config/env.js';
 import { createAppPools } from '../src/platform/db.js';
-import { createRedis, redisReady, type Redis } from '../src/platform/redis.js';
+import { createRedis, redisReady, type RedisClient } from '../src/platform/redis.js';
 import { createLogger } from '../src/platform/logger.js';
 import { createMetrics } from '../src/platform/metrics.js';
 import { createHttpServer } from '../src/platform/server.js';
@@ -15,7 +15,7 @@ export interface TestContext extends App {
   deps: AppDeps;
   env: Env;
   db: pg.Pool;
-  redis: Redis;
+  redis: RedisClient;
   databaseUrl: string;
   /** The app behind the production server factory (platform/server.ts), as main.ts serves it. */
   server: http.Server;
@@ -67,9 +67,13 @@ export async function createTestDatabase(): Promise<string> {
  * from one address pass; a test of a limit sets its own low limit. Cookies are not `Secure`
  * because supertest speaks plain HTTP. Workers are not started; tests run a worker's `run()`
  * themselves or start them explicitly.
+ *
+ * `REDIS_CLUSTER_NODES` in `envOverrides` runs the apps on a Redis Cluster and `DATABASE_READ_URL`
+ * gives them a read pool, as in production; `opts.databaseUrl` uses that (already migrated) database
+ * instead of a clone of the template (a primary of the test's own, e.g. test/servers/pg-replica.ts).
  */
-export async function createTestContext(envOverrides: Record<string, string> = {}): Promise<TestContext> {
-  const databaseUrl = await createTestDatabase();
+export async function createTestContext(envOverrides: Record<string, string> = {}, opts: { databaseUrl?: string } = {}): Promise<TestContext> {
+  const databaseUrl = opts.databaseUrl ?? (await createTestDatabase());
   const prefix = `tkt:${inject('runId')}:${uniqueName()}:`;
   const baseEnv: Record<string, string> = {
     NODE_ENV: 'production',
@@ -89,17 +93,20 @@ export async function createTestContext(envOverrides: Record<string, string> = {
   };
   const closers: (() => Promise<unknown>)[] = [];
 
-  const build = (overrides: Record<string, string>, db: pg.Pool | null): TestApp & { env: Env; db: pg.Pool; redis: Redis } => {
+  const build = (overrides: Record<string, string>, db: pg.Pool | null): TestApp & { env: Env; db: pg.Pool; redis: RedisClient } => {
     const env = loadEnv({ ...baseEnv, ...envOverrides, ...overrides } as NodeJS.ProcessEnv);
     // The same two pools as main.ts; a sibling instance shares the first one's main pool (pg pools
     // connect lazily, so its own unused one costs nothing) and has its own holds pool.
     const pools = createAppPools(env, 10);
     const pool = db ?? pools.db;
     const holdsDb = pools.holdsDb;
-    const redis = createRedis(env.REDIS_URL, env.REDIS_KEY_PREFIX);
+    // With DATABASE_READ_URL each instance has its own read pool; without, reads share `pool`.
+    const readDb = env.DATABASE_READ_URL ? pools.readDb : pool;
+    const redis = createRedis(env.REDIS_URL, env.REDIS_KEY_PREFIX, { clusterNodes: env.REDIS_CLUSTER_NODES });
     closers.push(() => pools.db.end(), () => holdsDb.end());
+    if (readDb !== pool) closers.push(() => readDb.end());
     closers.push(() => redis.quit().catch(() => redis.disconnect()));
-    const deps: AppDeps = { env, db: pool, holdsDb, redis, logger: createLogger(env.LOG_LEVEL, env.INSTANCE_ID), metrics: createMetrics(env.INSTANCE_ID), readinessDetails: {} };
+    const deps: AppDeps = { env, db: pool, holdsDb, readDb, redis, logger: createLogger(env.LOG_LEVEL, env.INSTANCE_ID), metrics: createMetrics(env.INSTANCE_ID), readinessDetails: {} };
     const app = createApp(deps);
     const server = createHttpServer(app.app);
     return { ...app, deps, env, db: pool, redis, server, agent: () => request.agent(server) };

@@ -45,4 +45,17 @@ describe('environment', () => {
     expect(() => loadEnv({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: "true" trusts/);
     expect(() => loadEnv({ TRUST_PROXY: 'loopback,10.0.0.0/33,nginx' })).toThrow(/TRUST_PROXY: not an address.*10\.0\.0\.0\/33, nginx/);
   });
+  it('when REDIS_CLUSTER_NODES and DATABASE_READ_URL are set, then they are parsed (seed nodes, replica URL); unset, both are absent; a bad entry is named', () => {
+    const env = loadEnv({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-2:7001,[::1]:7002', DATABASE_READ_URL: 'postgres://ro@replica:5432/ticketing' });
+    expect(env.REDIS_CLUSTER_NODES).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'redis-2', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+    expect(env.DATABASE_READ_URL).toBe('postgres://ro@replica:5432/ticketing');
+    expect(loadEnv({}).REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(loadEnv({}).DATABASE_READ_URL).toBeUndefined();
+    expect(() => loadEnv({ REDIS_CLUSTER_NODES: '10.0.0.1:7000,redis-2' })).toThrow(/REDIS_CLUSTER_NODES: not host:port: redis-2/);
+    expect(() => loadEnv({ DATABASE_READ_URL: 'mysql://x' })).toThrow(/DATABASE_READ_URL/);
+  });
 });

@@ -50,6 +50,20 @@ const TrustProxy = z
     return entries;
   });
 
+/** Parse `host:port,host:port` (IPv6 as `[::1]:7000`); throws naming a bad entry. */
+export function parseClusterNodes(raw: string): { host: string; port: number }[] {
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(entry);
+      const port = m ? Number(m[3]) : NaN;
+      if (!m || port < 1 || port > 65535) throw new Error(`not host:port: ${entry}`);
+      return { host: (m[1] ?? m[2])!, port };
+    });
+}
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** HTTP port of this API instance. */
@@ -59,8 +73,29 @@ const EnvSchema = z.object({
   /** Name of this instance in logs and metrics (e.g. api-1). */
   INSTANCE_ID: z.string().min(1).default('api'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://root@127.0.0.1:5432/ticketing'),
+  /**
+   * A streaming replica for discovery reads (event search, lists, details, venues). Unset: the
+   * primary serves them. Holds, checkout, orders and every read that decides a sale use DATABASE_URL.
+   */
+  DATABASE_READ_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /**
+   * Redis Cluster seed nodes, `host:port,host:port`. Set: the API runs on the cluster (REDIS_URL then
+   * only lends its credentials and TLS); unset: on the one server of REDIS_URL.
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (!raw?.trim()) return undefined;
+      try {
+        return parseClusterNodes(raw);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Prefix on every Redis key this process writes (lets several stacks or test runs share one Redis). */
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/).default('tk:'),
   /** Signs the session cookie. Must be long and secret in production. */

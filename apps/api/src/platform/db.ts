@@ -21,16 +21,21 @@ export function named(name: string, text: string, values: unknown[]): { name: st
  * The app's two pools (main.ts and the tests build them here, the same way): `db` for everything,
  * `holdsDb` for seat-hold writes — a quarter of the size (a hold statement takes ~0.4 ms; three
  * instances × 25 stay under PostgreSQL's default 100 connections), asynchronous commit unless
- * HOLD_COMMIT=sync (architecture.md, "Hold commits"). Both plan named statements once.
+ * HOLD_COMMIT=sync (architecture.md, "Hold commits"). Both plan named statements once. `readDb`
+ * serves discovery reads: a pool on DATABASE_READ_URL (a streaming replica) when set, else `db`.
  */
 export function createAppPools(
-  env: { DATABASE_URL: string; HOLD_COMMIT: 'async' | 'sync' },
+  env: { DATABASE_URL: string; DATABASE_READ_URL?: string | undefined; HOLD_COMMIT: 'async' | 'sync' },
   size: number,
   onConnectionError?: ConnectionErrorLog,
-): { db: pg.Pool; holdsDb: pg.Pool } {
+): { db: pg.Pool; holdsDb: pg.Pool; readDb: pg.Pool } {
+  const db = createPool(env.DATABASE_URL, size, { genericPlans: true, onConnectionError, applicationName: 'ticketing-api' });
   return {
-    db: createPool(env.DATABASE_URL, size, { genericPlans: true, onConnectionError }),
-    holdsDb: createPool(env.DATABASE_URL, Math.max(2, Math.ceil(size / 4)), { asyncCommit: env.HOLD_COMMIT === 'async', genericPlans: true, onConnectionError }),
+    db,
+    holdsDb: createPool(env.DATABASE_URL, Math.max(2, Math.ceil(size / 4)), { asyncCommit: env.HOLD_COMMIT === 'async', genericPlans: true, onConnectionError, applicationName: 'ticketing-api-holds' }),
+    // Discovery reads on the replica when there is one (docs/adr/0050-redis-cluster-and-read-replica.md);
+    // the same session settings as `db`, which served them before.
+    readDb: env.DATABASE_READ_URL ? createPool(env.DATABASE_READ_URL, size, { genericPlans: true, onConnectionError, applicationName: 'ticketing-api-read' }) : db,
   };
 }
 
@@ -51,7 +56,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 export function createPool(
   connectionString: string,
   max = 20,
-  opts: { asyncCommit?: boolean; genericPlans?: boolean; onConnectionError?: ConnectionErrorLog } = {},
+  opts: { asyncCommit?: boolean; genericPlans?: boolean; onConnectionError?: ConnectionErrorLog; applicationName?: string } = {},
 ): pg.Pool {
   const settings = [opts.asyncCommit && '-c synchronous_commit=off', opts.genericPlans && '-c plan_cache_mode=force_generic_plan'].filter(Boolean);
   const pool = new pg.Pool({
@@ -61,6 +66,8 @@ export function createPool(
     connectionTimeoutMillis: 5_000,
     // TCP keep-alive: a server that vanished without closing the socket is noticed, not waited on forever.
     keepAlive: true,
+    // Names the pool in pg_stat_activity (which pool holds which connections, on which server).
+    ...(opts.applicationName ? { application_name: opts.applicationName } : {}),
     ...(settings.length ? { options: settings.join(' ') } : {}),
   });
   // A connection can die at any time (pg_terminate_backend, a restart or failover, a network drop)

@@ -1,7 +1,7 @@
 import client from 'prom-client';
 import type { RequestHandler } from 'express';
 import type pg from 'pg';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 
 /**
  * One registry per app instance (tests create several apps in one process).
@@ -94,12 +94,14 @@ export function observePools(m: Metrics, pools: Record<string, pg.Pool | undefin
  * events (refused, reset or timed-out connections; a failed command rejects its caller instead),
  * `redis_connected{client}` is 1 while the connection is ready.
  */
-export function observeRedis(m: Metrics, clients: Record<string, Redis>): void {
+export function observeRedis(m: Metrics, clients: Record<string, RedisClient>): void {
   const errors = counter(m.registry, 'redis_connection_errors_total', 'Redis connection errors (error events of the client)', ['client'] as const);
   const entries = Object.entries(clients);
   for (const [name, r] of entries) {
     errors.inc({ client: name }, 0);
     r.on('error', () => errors.inc({ client: name }));
+    // A Cluster reports a failing node's connection as 'node error' ('error' is for the cluster as a whole).
+    r.on('node error', () => errors.inc({ client: name }));
   }
   if (m.registry.getSingleMetric('redis_connected')) return;
   new client.Gauge({

@@ -1,10 +1,11 @@
 import { ipKeyGenerator, rateLimit, type Options, type RateLimitInfo, type RateLimitRequestHandler } from 'express-rate-limit';
-import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import { RedisStore } from 'rate-limit-redis';
 import type { Request, RequestHandler } from 'express';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from './deps.js';
 import { RateLimitedError } from './errors.js';
 import { sendProblem } from './http.js';
 import { counter } from './metrics.js';
+import { rateLimitCommand } from './redis.js';
 
 export interface RateLimiters {
   /** Every /api/v1 request, per IP. */
@@ -74,7 +75,8 @@ export function createRateLimiters(deps: AppDeps): RateLimiters {
       store: handledScriptLoads(
         new RedisStore({
           prefix: `rl:${name}:`,
-          sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
+          // Routed by key on a Redis Cluster (rate-limit-redis's sendCommandCluster; platform/redis.ts).
+          sendCommandCluster: rateLimitCommand(redis),
         }),
       ),
       handler: (req, res, _next, options) => {

@@ -1,6 +1,6 @@
 import bcrypt from 'bcrypt';
 import type { LoginInput, RegisterInput, User } from '@ticketing/shared';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../platform/deps.js';
 import { AppError, ConflictError } from '../../platform/errors.js';
 import { findUserByEmail, findUserById, insertUser, toUser } from './auth.repo.js';
 import { LoginThrottle } from './login-throttle.js';

@@ -1,4 +1,4 @@
-import type { Worker } from '../../workers.js';
+import type { Worker } from '../../platform/worker.js';
 import type { CheckoutService } from './checkout.service.js';
 
 /** Settles checkouts abandoned by a crashed process and retries owed refunds. Safe on every instance (SKIP LOCKED claims). */

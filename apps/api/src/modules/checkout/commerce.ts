@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../platform/deps.js';
 import { PaymentsService } from '../payments/payments.service.js';
 import { SimulatedPaymentProvider } from '../payments/simulated-provider.js';
 import { OrdersService } from '../orders/orders.service.js';

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../platform/deps.js';
 import { withTransaction } from '../../platform/db.js';
 import { counter, gauge } from '../../platform/metrics.js';
 import type { OrderReason } from '../orders/order-states.js';

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../platform/deps.js';
 
 type SeatChar = 'a' | 'h' | 's';
 

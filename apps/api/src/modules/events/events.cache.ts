@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../platform/redis.js';
 import type { Logger } from '../../platform/logger.js';
 import { counter, type Metrics } from '../../platform/metrics.js';
 

@@ -1,5 +1,5 @@
 import type { Event, EventInput, EventList, EventListQuery } from '@ticketing/shared';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../platform/deps.js';
 import { withTransaction } from '../../platform/db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { lockVenueForShare } from '../venues/venues.repo.js';
@@ -8,7 +8,7 @@ import { findEventDetail, searchEvents } from './events.queries.js';
 import { bumpLayoutVersion, deleteEventSections, generateEventSeats, insertEvent, lockEventForUpdate, updateEvent } from './event-write.repo.js';
 
 /** What the events service needs; Redis and env are optional so the seed can run without them. */
-export type EventsServiceDeps = Pick<AppDeps, 'db'> & Partial<Pick<AppDeps, 'redis' | 'env' | 'logger' | 'metrics'>>;
+export type EventsServiceDeps = Pick<AppDeps, 'db' | 'readDb'> & Partial<Pick<AppDeps, 'redis' | 'env' | 'logger' | 'metrics'>>;
 
 /** Event discovery (search, detail, cached) and the admin use cases that create and edit events. */
 /** Other modules told after an event's data changed and committed (e.g. the waiting room's cached settings). */
@@ -28,7 +28,7 @@ export class EventsService {
 
   /** A page of events matching the query (uncached). `all` includes past and cancelled events (admin). */
   async list(q: EventListQuery, opts: { all?: boolean } = {}): Promise<EventList> {
-    const { items, total } = await searchEvents(this.deps.db, q, opts);
+    const { items, total } = await searchEvents(opts.all ? this.deps.db : (this.deps.readDb ?? this.deps.db), q, opts); // admin list: the primary (sees its own writes)
     return { items, page: q.page, limit: q.limit, total };
   }
 
@@ -47,7 +47,7 @@ export class EventsService {
 
   /** One event as JSON, served from the cache when fresh; 404 when unknown (misses are not cached). */
   async getJson(id: string): Promise<string> {
-    const json = await this.cache.getOrLoad(`one:${id}`, () => findEventDetail(this.deps.db, id));
+    const json = await this.cache.getOrLoad(`one:${id}`, () => findEventDetail(this.deps.readDb ?? this.deps.db, id));
     if (json === null) throw new NotFoundError('Event');
     return json;
   }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../platform/deps.js';
 
 /** Liveness, readiness and metrics: mounted at the root, outside /api/v1. */
 export function healthRoutes(deps: AppDeps): Router {

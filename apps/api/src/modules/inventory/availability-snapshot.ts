@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../platform/redis.js';
 import type pg from 'pg';
 import type { Logger } from '../../platform/logger.js';
 import type { InventoryMetrics } from './inventory.metrics.js';

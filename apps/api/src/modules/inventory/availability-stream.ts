@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { duplicateSubscriber, type RedisClient as Redis } from '../../platform/redis.js';
 import type { Logger } from '../../platform/logger.js';
 
 type Listener = (json: string) => void;
@@ -58,7 +58,7 @@ export class AvailabilityStream {
     // After a Redis restart it reconnects (the app's retryStrategy, forever) and subscribes again by
     // itself (autoResubscribe); changes published meanwhile are lost, which the snapshot's version
     // check repairs (a copy is re-verified within MIRROR_TTL_MS; browsers refetch on a version gap).
-    const sub = this.redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined, autoResubscribe: true });
+    const sub = duplicateSubscriber(this.redis);
     sub.on('error', () => {});
     sub.on('message', (_channel: string, message: string) => {
       const sp = message.indexOf(' ');

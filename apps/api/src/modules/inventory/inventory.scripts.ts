@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../platform/redis.js';
 
 /**
  * Redis key layout (every key also carries the process prefix, e.g. `tk:`). The `{eventId}`
@@ -159,18 +159,18 @@ return nv
 `;
 
 /** The inventory's Lua commands on one ioredis connection. */
-export interface InventoryRedis extends Redis {
+export type InventoryRedis = RedisClient & {
   invLockSeats(numKeys: number, ...args: (string | number)[]): Promise<(string | number)[]>;
   invUnlockSeats(numKeys: number, ...args: (string | number)[]): Promise<number>;
   invSnapshotRead(numKeys: number, ...args: (string | number)[]): Promise<string[] | null>;
   invSnapshotApply(numKeys: number, ...args: (string | number)[]): Promise<number>;
   invSnapshotReconcile(numKeys: number, ...args: (string | number)[]): Promise<number>;
-}
+};
 
-const defined = new WeakSet<Redis>();
+const defined = new WeakSet<RedisClient>();
 
 /** Register the scripts on a connection (EVALSHA with automatic EVAL fallback after a flush). */
-export function withInventoryScripts(redis: Redis): InventoryRedis {
+export function withInventoryScripts(redis: RedisClient): InventoryRedis {
   if (!defined.has(redis)) {
     redis.defineCommand('invLockSeats', { lua: LOCK_SEATS });
     redis.defineCommand('invUnlockSeats', { lua: UNLOCK_SEATS });

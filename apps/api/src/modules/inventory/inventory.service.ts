@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Hold, HoldInput } from '@ticketing/shared';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../platform/deps.js';
 import { withTransaction } from '../../platform/db.js';
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
 import { withSpan } from '../../platform/spans.js';

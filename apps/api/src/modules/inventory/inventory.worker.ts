@@ -1,4 +1,4 @@
-import type { Worker } from '../../workers.js';
+import type { Worker } from '../../platform/worker.js';
 import type { InventoryService } from './inventory.service.js';
 
 /** Reconcile the snapshots of events this process changed every this many runs (~5 s)… */

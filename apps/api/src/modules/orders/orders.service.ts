@@ -1,5 +1,5 @@
 import type { EventCancelResult, Order, OrderList, RefundPendingList } from '@ticketing/shared';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../platform/deps.js';
 import { withTransaction } from '../../platform/db.js';
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
 import type { PaymentsService } from '../payments/payments.service.js';

@@ -1,6 +1,6 @@
 import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
 import client from 'prom-client';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../platform/deps.js';
 import { counter } from '../../platform/metrics.js';
 import { BreakerOpenError, CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import { PaymentDeclined, PaymentUnavailable, ProviderFailure, type ChargeRequest, type ChargeResult, type PaymentProvider } from './payment-provider.js';

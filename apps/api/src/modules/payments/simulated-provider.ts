@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../platform/redis.js';
 import { PaymentDeclined, ProviderFailure, type ChargeRequest, type ChargeResult, type PaymentProvider } from './payment-provider.js';
 
 /** Card numbers with a scripted outcome; any other well-formed number that passes the Luhn check is charged successfully. */

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { QueueSettings, QueueSettingsInput, QueueStatus } from '@ticketing/shared';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../platform/deps.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
 import { findEventSaleInfo, type EventSaleInfo } from '../events/event-sale.repo.js';
 import { queueMetrics, type QueueMetrics } from './queue.metrics.js';

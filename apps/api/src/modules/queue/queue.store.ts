@@ -1,4 +1,4 @@
-import type { Redis } from '../../platform/redis.js';
+import type { RedisClient as Redis } from '../../platform/redis.js';
 import { ACTIVE_EVENTS_KEY, ADMIT_LUA, ADMITTED_LUA, ADOPT_LUA, FINISH_LUA, JOIN_LUA, LEAVE_LUA, STATUS_BATCH_MAX, STATUS_LUA, queueKeys, sessionEventsKey } from './queue.scripts.js';
 
 /** Raw answer of the join / status scripts. */
@@ -104,10 +104,12 @@ export class QueueStore {
   async join(eventId: string, who: Who, earlyScore: number, onSaleAtMs: number, graceMs: number): Promise<RawStatus> {
     const r = (await this.r.qJoin(...this.statusKeys(eventId), who.sessionId, who.userId, String(earlyScore), onSaleAtMs, graceMs)) as unknown[];
     // After the entry exists (see markIdle for why this order keeps the set complete).
-    const p = this.r.pipeline().sadd(ACTIVE_EVENTS_KEY, eventId);
-    // An anonymous session remembers its events so signing in can move its places (adopt).
-    if (!who.userId) p.sadd(sessionEventsKey(who.sessionId), eventId).expire(sessionEventsKey(who.sessionId), 86_400);
-    await p.exec();
+    // An anonymous session remembers its events so signing in can move its places (adopt). Two
+    // commands sent together, not one pipeline: on a Redis Cluster the two keys live in other slots.
+    await Promise.all([
+      this.r.sadd(ACTIVE_EVENTS_KEY, eventId),
+      who.userId ? null : this.r.multi().sadd(sessionEventsKey(who.sessionId), eventId).expire(sessionEventsKey(who.sessionId), 86_400).exec(),
+    ]);
     return toRawStatus(r);
   }
 

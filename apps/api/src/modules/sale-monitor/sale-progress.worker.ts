@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Metrics } from '../../platform/metrics.js';
-import type { Worker } from '../../workers.js';
+import type { Worker } from '../../platform/worker.js';
 import { countSeatsOnSale } from './sale-monitor.repo.js';
 import { saleMonitorMetrics } from './sale-monitor.metrics.js';
 

@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import type { CheckinResult } from '@ticketing/shared';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../platform/deps.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../platform/errors.js';
 import type { TicketSigner } from './ticket-code.js';
 import { checkIn, findTicketCode, ticketState } from './tickets.repo.js';

@@ -1,5 +1,5 @@
 import type { Venue, VenueInput, VenueList } from '@ticketing/shared';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../platform/deps.js';
 import { withTransaction } from '../../platform/db.js';
 import { NotFoundError } from '../../platform/errors.js';
 import { findVenueLayout, findVenueSummary, insertVenue, listVenues, replaceVenueLayout, updateVenue } from './venues.repo.js';
@@ -12,20 +12,20 @@ export interface VenuesServiceOptions {
 /** Venues and their seat-layout templates. */
 export class VenuesService {
   constructor(
-    private readonly deps: Pick<AppDeps, 'db'>,
+    private readonly deps: Pick<AppDeps, 'db' | 'readDb'>,
     private readonly opts: VenuesServiceOptions = {},
   ) {}
 
   async list(q: { page: number; limit: number; city?: string }): Promise<VenueList> {
-    const { items, total } = await listVenues(this.deps.db, { city: q.city, limit: q.limit, offset: (q.page - 1) * q.limit });
+    const { items, total } = await listVenues(this.deps.readDb ?? this.deps.db, { city: q.city, limit: q.limit, offset: (q.page - 1) * q.limit });
     return { items, page: q.page, limit: q.limit, total };
   }
 
   /** The venue with its full layout; 404 when unknown. */
-  async get(id: string): Promise<Venue> {
-    const summary = await findVenueSummary(this.deps.db, id);
+  async get(id: string, db = this.deps.readDb ?? this.deps.db): Promise<Venue> {
+    const summary = await findVenueSummary(db, id);
     if (!summary) throw new NotFoundError('Venue');
-    return { ...summary, sections: await findVenueLayout(this.deps.db, id) };
+    return { ...summary, sections: await findVenueLayout(db, id) };
   }
 
   /**
@@ -39,7 +39,7 @@ export class VenuesService {
       return newId;
     });
     if (id) await this.changed();
-    return { venue: await this.get(id ?? opts.id!), created: id !== null };
+    return { venue: await this.get(id ?? opts.id!, this.deps.db), created: id !== null };
   }
 
   /** Replace a venue's fields and layout template. Existing events keep their own seat copies. */
@@ -49,7 +49,7 @@ export class VenuesService {
       await replaceVenueLayout(tx, id, input.sections);
     });
     await this.changed();
-    return this.get(id);
+    return this.get(id, this.deps.db);
   }
 
   private async changed(): Promise<void> {
