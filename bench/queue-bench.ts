@@ -38,7 +38,7 @@ import { createLogger } from '../apps/api/src/platform/logger.js';
 import { createMetrics } from '../apps/api/src/platform/metrics.js';
 import { migrate } from '../apps/api/src/db/migrate.js';
 import { QueueService } from '../apps/api/src/modules/queue/queue.service.js';
-import { queueKeys } from '../apps/api/src/modules/queue/queue.scripts.js';
+import { queueKeys } from '../apps/api/src/modules/queue/queue.keys.js';
 import type { AppDeps } from '../apps/api/src/app.js';
 import { createTestEvent } from '../apps/api/test/factories.js';
 import { apiNodeArgs } from '../apps/api/bin/node-flags.mjs';

@@ -9,7 +9,8 @@ import { createRedis, redisReady, type Redis } from '../src/platform/redis.js';
 import { createLogger } from '../src/platform/logger.js';
 import { createMetrics } from '../src/platform/metrics.js';
 import { createHttpServer } from '../src/platform/server.js';
-import { createApp, type App, type AppDeps } from '../src/app.js';
+import { createApp, type App, type AppOptions } from '../src/app.js';
+import type { AppDeps } from '../src/platform/deps.js';
 
 export interface TestContext extends App {
   deps: AppDeps;
@@ -66,9 +67,10 @@ export async function createTestDatabase(): Promise<string> {
  * configuration (NODE_ENV=production, rate limits on) with limits raised so a test's many requests
  * from one address pass; a test of a limit sets its own low limit. Cookies are not `Secure`
  * because supertest speaks plain HTTP. Workers are not started; tests run a worker's `run()`
- * themselves or start them explicitly.
+ * themselves or start them explicitly (`ctx.workers`). `appOptions` shortens the modules' lifetimes
+ * or gives them a clock the test moves (AppOptions in app.ts); siblings share them.
  */
-export async function createTestContext(envOverrides: Record<string, string> = {}): Promise<TestContext> {
+export async function createTestContext(envOverrides: Record<string, string> = {}, appOptions: AppOptions = {}): Promise<TestContext> {
   const databaseUrl = await createTestDatabase();
   const prefix = `tkt:${inject('runId')}:${uniqueName()}:`;
   const baseEnv: Record<string, string> = {
@@ -100,7 +102,7 @@ export async function createTestContext(envOverrides: Record<string, string> = {
     closers.push(() => pools.db.end(), () => holdsDb.end());
     closers.push(() => redis.quit().catch(() => redis.disconnect()));
     const deps: AppDeps = { env, db: pool, holdsDb, redis, logger: createLogger(env.LOG_LEVEL, env.INSTANCE_ID), metrics: createMetrics(env.INSTANCE_ID), readinessDetails: {} };
-    const app = createApp(deps);
+    const app = createApp(deps, appOptions);
     const server = createHttpServer(app.app);
     return { ...app, deps, env, db: pool, redis, server, agent: () => request.agent(server) };
   };

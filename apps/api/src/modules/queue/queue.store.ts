@@ -1,5 +1,6 @@
 import type { Redis } from '../../platform/redis.js';
-import { ACTIVE_EVENTS_KEY, ADMIT_LUA, ADMITTED_LUA, ADOPT_LUA, FINISH_LUA, JOIN_LUA, LEAVE_LUA, STATUS_BATCH_MAX, STATUS_LUA, queueKeys, sessionEventsKey } from './queue.scripts.js';
+import { ACTIVE_EVENTS_KEY, queueKeys, sessionEventsKey } from './queue.keys.js';
+import { ADMIT_LUA, ADMITTED_LUA, ADOPT_LUA, FINISH_LUA, JOIN_LUA, LEAVE_LUA, STATUS_BATCH_MAX, STATUS_LUA } from './queue.scripts.js';
 
 /** Raw answer of the join / status scripts. */
 export interface RawStatus {
@@ -23,6 +24,12 @@ export interface AdmitResult {
   activeShoppers: number;
   /** Admissions of this event before this batch (Redis-side sequence: batch order across instances). */
   admissionsBefore: number;
+}
+
+/** The event's admission settings (its facts). */
+export interface AdmitSettings {
+  admissionRatePerMinute: number;
+  maxConcurrentShoppers: number;
 }
 
 export interface Who {
@@ -190,31 +197,19 @@ export class QueueStore {
     return moved;
   }
 
-  /** One admission tick; null when the live settings are missing and must be seeded first. */
-  async admit(eventId: string, graceMs: number, windowMs: number, maxBatch = 5000, sweep = 2000): Promise<AdmitResult | null> {
+  /**
+   * One admission tick at the event's rate (per minute) up to its cap of concurrent shoppers;
+   * both are also stored as the live settings the status script reads for its wait estimate.
+   */
+  async admit(eventId: string, settings: AdmitSettings, graceMs: number, windowMs: number, maxBatch = 5000, sweep = 2000): Promise<AdmitResult> {
     const k = queueKeys(eventId);
-    const r = (await this.r.qAdmit(k.queue, k.seen, k.admitted, k.joined, k.settings, k.bucket, k.stats, k.rateLog, k.gone, graceMs, windowMs, maxBatch, sweep)) as unknown[];
-    if (Number(r[0]) === -1) return null;
+    const r = (await this.r.qAdmit(
+      k.queue, k.seen, k.admitted, k.joined, k.settings, k.bucket, k.stats, k.rateLog, k.gone,
+      graceMs, windowMs, maxBatch, sweep, settings.admissionRatePerMinute, settings.maxConcurrentShoppers,
+    )) as unknown[];
     const admitted: AdmitResult['admitted'] = [];
     for (let i = 5; i < r.length; i += 2) admitted.push({ member: String(r[i]), waitMs: Number(r[i + 1]) });
     return { admitted, passedOver: Number(r[1]), queueLength: Number(r[2]), activeShoppers: Number(r[3]), admissionsBefore: Number(r[4]) };
-  }
-
-  /** Seed the live settings if absent (they expire so PostgreSQL edits made elsewhere show up within `ttlSeconds`). */
-  async seedSettings(eventId: string, rate: number, cap: number, ttlSeconds: number): Promise<void> {
-    const k = queueKeys(eventId).settings;
-    await this.r.multi().hsetnx(k, 'rate', rate).hsetnx(k, 'cap', cap).expire(k, ttlSeconds, 'NX').exec();
-  }
-
-  /** Overwrite the live settings (admin change; effective on the next tick). */
-  async setSettings(eventId: string, rate: number, cap: number, ttlSeconds: number): Promise<void> {
-    const k = queueKeys(eventId).settings;
-    await this.r.multi().hset(k, 'rate', rate, 'cap', cap).expire(k, ttlSeconds).exec();
-  }
-
-  /** Drop the live settings so the next tick reloads them from PostgreSQL. */
-  async dropSettings(eventId: string): Promise<void> {
-    await this.r.del(queueKeys(eventId).settings);
   }
 
   /** Events with a non-empty queue or admitted set. */
