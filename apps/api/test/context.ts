@@ -50,8 +50,8 @@ export async function createTestDatabase(): Promise<string> {
         break;
       } catch (err) {
         // 55006: the template is briefly in use by a concurrent clone; try again.
-        if ((err as { code?: string }).code !== '55006' || attempt > 20) throw err;
-        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+        if ((err as { code?: string }).code !== '55006' || attempt > 100) throw err;
+        await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
       }
     }
   } finally {
