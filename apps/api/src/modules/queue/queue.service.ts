@@ -4,7 +4,8 @@ import type { AppDeps } from '../../platform/deps.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
 import { eventStatus, type EventFacts, type EventFactsPort } from '../events/events.module.js';
 import { queueMetrics, type QueueMetrics } from './queue.metrics.js';
-import { QueueStore, type RawStatus, type Who } from './queue.store.js';
+import { QueueStore } from './queue.store.js';
+import type { RawStatus, Who } from './queue.types.js';
 import { QueueCookie } from './queue-cookie.js';
 
 /** Who is shopping: the signed-in account and the browser session. */
