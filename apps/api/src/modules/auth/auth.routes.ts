@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { LoginInput, RegisterInput, type User } from '@ticketing/shared';
-import type { RateLimiters } from '../../platform/rate-limit.js';
+import type { AuthLimiters } from '../../platform/rate-limit.js';
 import { parsed, validate } from '../../platform/http.js';
 import { UnauthenticatedError } from '../../platform/errors.js';
 import type { AuthService } from './auth.service.js';
@@ -27,7 +27,7 @@ async function startSession(ports: AuthPorts, req: Request, user: User): Promise
   if (previousId) await ports.waitingRoom.adoptSession(previousId, user.id);
 }
 
-export function authRoutes(auth: AuthService, ports: AuthPorts, limiters: RateLimiters): Router {
+export function authRoutes(auth: AuthService, ports: AuthPorts, limiters: AuthLimiters): Router {
   const r = Router();
 
   r.post('/register', limiters.registerPerIp, validate({ body: RegisterInput }), async (req, res) => {
