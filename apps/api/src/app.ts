@@ -103,7 +103,12 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): App {
   const stats = createEventStatsModule({ waitingRoom: queue.service, seats: services.inventory, revenue: services.orders });
   const modules: AppModule<unknown>[] = [events, venues, queue, auth, openapi, stats];
   // The commerce modules' workers (until they come with their module factories).
-  const commerceWorkers = [holdExpiryWorker(services.inventory), checkoutReconcilerWorker(services.checkout), oversellCheckWorker(deps), saleProgressWorker(deps)];
+  const commerceWorkers = [
+    holdExpiryWorker(services.inventory),
+    checkoutReconcilerWorker(services.checkout),
+    oversellCheckWorker(deps),
+    saleProgressWorker(deps),
+  ];
   const workers = [...modules.flatMap((m) => m.workers ?? []), ...commerceWorkers];
 
   // Request id: accept a sane incoming X-Request-Id, else mint one; echo it back; carry it in logs.
