@@ -37,9 +37,10 @@ import { createRedis, redisReady } from '../apps/api/src/platform/redis.js';
 import { createLogger } from '../apps/api/src/platform/logger.js';
 import { createMetrics } from '../apps/api/src/platform/metrics.js';
 import { migrate } from '../apps/api/src/db/migrate.js';
-import { QueueService } from '../apps/api/src/modules/queue/queue.service.js';
-import { queueKeys } from '../apps/api/src/modules/queue/queue.scripts.js';
-import type { AppDeps } from '../apps/api/src/app.js';
+import { createEventsModule } from '../apps/api/src/modules/events/events.module.js';
+import { createQueueModule } from '../apps/api/src/modules/queue/queue.module.js';
+import { queueKeys } from '../apps/api/src/modules/queue/queue.keys.js';
+import type { AppDeps } from '../apps/api/src/platform/deps.js';
 import { createTestEvent } from '../apps/api/test/factories.js';
 import { apiNodeArgs } from '../apps/api/bin/node-flags.mjs';
 import { RAISED_RATE_LIMITS } from './lib/raised-limits.mjs';
@@ -221,8 +222,10 @@ async function main() {
   const depsA = mkDeps('bench-a');
   const depsB = mkDeps('bench-b');
   await Promise.all([redisReady(depsA.redis), redisReady(depsB.redis)]);
-  const qa = new QueueService(depsA);
-  const qb = new QueueService(depsB);
+  // Two waiting-room instances, each with its own events module (its own facts cache), as two API processes.
+  const queueOf = (deps: AppDeps) => createQueueModule(deps, { events: createEventsModule(deps).service }).service;
+  const qa = queueOf(depsA);
+  const qb = queueOf(depsB);
 
   const nodeFlags = (process.env.QUEUE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   // QUEUE_BENCH_LOOP_GAPS=file records the API's event-loop gaps (bench/lib/loop-gaps.mjs).

@@ -9,20 +9,25 @@ import { errorHandler, notFoundHandler, utf8Only } from './platform/http.js';
 import { accessLog } from './platform/access-log.js';
 import { metricsMiddleware } from './platform/metrics.js';
 import { csrfGuard } from './platform/security.js';
-import { healthRoutes } from './modules/health/health.routes.js';
+import type { AppModule } from './platform/module.js';
+import type { Worker } from './platform/worker.js';
 import { createRateLimiters, type RateLimiters } from './platform/rate-limit.js';
-import { AuthService } from './modules/auth/auth.service.js';
-import { authRoutes } from './modules/auth/auth.routes.js';
-import { QueueService } from './modules/queue/queue.service.js';
+import { createHealthModule } from './modules/health/health.module.js';
+import { createEventsModule } from './modules/events/events.module.js';
+import type { EventsService, EventsServiceOptions } from './modules/events/events.service.js';
+import { createVenuesModule } from './modules/venues/venues.module.js';
+import type { VenuesService } from './modules/venues/venues.service.js';
+import { createEventStatsModule, createQueueModule } from './modules/queue/queue.module.js';
+import type { QueueService, QueueTimes } from './modules/queue/queue.service.js';
+import { createAuthModule } from './modules/auth/auth.module.js';
+import type { AuthService } from './modules/auth/auth.service.js';
+import { createOpenApiModule } from './modules/openapi/openapi.module.js';
 import { InventoryService } from './modules/inventory/inventory.service.js';
 import { inventoryPublicRoutes, inventoryRoutes } from './modules/inventory/inventory.routes.js';
-import { queueRoutes, queueStatusRoutes } from './modules/queue/queue.routes.js';
-import { queueAdminRoutes } from './modules/queue/queue-admin.routes.js';
-import { EventsService } from './modules/events/events.service.js';
-import { adminEventRoutes, eventRoutes } from './modules/events/events.routes.js';
-import { VenuesService } from './modules/venues/venues.service.js';
-import { adminVenueRoutes, venueRoutes } from './modules/venues/venues.routes.js';
-import { openApiRoutes } from './modules/openapi/openapi.routes.js';
+import { holdExpiryWorker } from './modules/inventory/inventory.worker.js';
+import { checkoutReconcilerWorker } from './modules/checkout/checkout.worker.js';
+import { oversellCheckWorker } from './modules/sale-monitor/oversell-check.worker.js';
+import { saleProgressWorker } from './modules/sale-monitor/sale-progress.worker.js';
 import { createCommerceServices } from './modules/checkout/commerce.js';
 import { checkoutRoutes } from './modules/checkout/checkout.routes.js';
 import { adminEventCancelRoutes, ordersRoutes } from './modules/orders/orders.routes.js';
@@ -51,12 +56,24 @@ export interface App {
   app: Express;
   services: Services;
   limiters: RateLimiters;
+  /** Every module's periodic jobs; main.ts schedules them with startWorkers (workers.ts). */
+  workers: Worker[];
+}
+
+/** Lifetimes and clocks of the modules (tests shorten them or move a clock by hand); defaults come from the env. */
+export interface AppOptions {
+  events?: EventsServiceOptions;
+  queue?: QueueTimes;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Build the Express app (no listen). */
-export function createApp(deps: AppDeps): App {
+/**
+ * The composition root: build every module in dependency order, handing each the ports it
+ * declares from modules built before it (docs/adr/0045-composition-root-and-module-ports.md),
+ * then mount their routers and collect their workers. Builds the Express app (no listen).
+ */
+export function createApp(deps: AppDeps, options: AppOptions = {}): App {
   const { env, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -68,16 +85,31 @@ export function createApp(deps: AppDeps): App {
     crossOriginResourcePolicy: { policy: 'same-site' },
   });
   const limiters = createRateLimiters(deps);
+  // Modules in dependency order; each line names what a module gets from the ones above it.
+  const health = createHealthModule(deps);
+  const events = createEventsModule(deps, options.events);
+  const venues = createVenuesModule(deps, { eventReads: events.service });
+  const queue = createQueueModule(deps, { events: events.service }, options.queue);
+  const auth = createAuthModule(deps, { waitingRoom: queue.service }, limiters);
+  const openapi = createOpenApiModule();
   const services: Services = {
     ...createCommerceServices(deps, () => services),
-    auth: new AuthService(deps),
-    queue: new QueueService(deps),
+    auth: auth.service,
+    queue: queue.service,
     inventory: new InventoryService(deps, { assertAdmitted: (event, who) => services.queue.assertAdmitted(event, who) }),
-    // Queue settings and high-demand flags are cached by the waiting room: refresh them on edits.
-    events: new EventsService(deps, { onChange: (id) => services.queue.invalidateEvent(id) }),
-    // A venue's name and city feed event search and lists: drop cached event reads after a venue write.
-    venues: new VenuesService(deps, { onChange: () => services.events.invalidate() }),
+    events: events.service,
+    venues: venues.service,
   };
+  const stats = createEventStatsModule({ waitingRoom: queue.service, seats: services.inventory, revenue: services.orders });
+  const modules: AppModule<unknown>[] = [events, venues, queue, auth, openapi, stats];
+  // The commerce modules' workers (until they come with their module factories).
+  const commerceWorkers = [
+    holdExpiryWorker(services.inventory),
+    checkoutReconcilerWorker(services.checkout),
+    oversellCheckWorker(deps),
+    saleProgressWorker(deps),
+  ];
+  const workers = [...modules.flatMap((m) => m.workers ?? []), ...commerceWorkers];
 
   // Request id: accept a sane incoming X-Request-Id, else mint one; echo it back; carry it in logs.
   app.use((req, res, next) => {
@@ -89,7 +121,7 @@ export function createApp(deps: AppDeps): App {
   });
   app.use(accessLog(logger, new Set(['/health', '/ready', '/metrics'])));
   app.use(metricsMiddleware(deps.metrics));
-  app.use(healthRoutes(deps));
+  for (const r of health.rootRoutes) app.use(r);
 
   app.use(security);
   // One pipeline for every request (docs/adr/0007-one-request-pipeline.md). The per-IP API limit
@@ -99,7 +131,7 @@ export function createApp(deps: AppDeps): App {
   // for anything they do not answer.
   app.use('/api/v1', limiters.api);
   app.use('/api/v1', inventoryPublicRoutes(services));
-  app.use('/api/v1/events/:eventId/queue', queueStatusRoutes(services.queue));
+  for (const r of queue.publicRoutes ?? []) app.use('/api/v1', r);
   // A stadium layout (tens of thousands of seats) is far larger than any other body.
   app.use('/api/v1/admin/venues', express.json({ limit: '8mb', type: ['application/json', 'application/*+json'], verify: utf8Only }));
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'], verify: utf8Only }));
@@ -117,24 +149,23 @@ export function createApp(deps: AppDeps): App {
   app.use(csrfGuard(env.ALLOWED_ORIGINS));
 
   const api = express.Router();
-  api.use('/auth', authRoutes(services, limiters));
+  const mount = (m: AppModule<unknown>) => m.routes?.forEach((r) => api.use(r));
+  mount(auth);
   api.use(inventoryRoutes(services));
-  api.use('/events/:eventId/queue', queueRoutes(services));
-  api.use('/admin/events', queueAdminRoutes(services));
+  mount(queue);
+  mount(stats);
   // Module routers are mounted here, one line each.
   api.use(checkoutRoutes(services));
   api.use(ordersRoutes(services));
   api.use('/tickets', ticketsRoutes(services));
   api.use('/admin', checkinRoutes(services));
   api.use('/admin', adminEventCancelRoutes(services));
-  api.use(openApiRoutes());
-  api.use('/events', eventRoutes(services));
-  api.use('/venues', venueRoutes(services));
-  api.use('/admin/events', adminEventRoutes(services));
-  api.use('/admin/venues', adminVenueRoutes(services));
+  mount(openapi);
+  mount(events);
+  mount(venues);
 
   app.use('/api/v1', api);
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
-  return { app, services, limiters };
+  return { app, services, limiters, workers };
 }

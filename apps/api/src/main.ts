@@ -27,11 +27,11 @@ const metrics = createMetrics(env.INSTANCE_ID);
 observePools(metrics, { main: db, holds: holdsDb, ...(readDb !== db ? { read: readDb } : {}) });
 observeRedis(metrics, { main: redis });
 const deps = { env, db, holdsDb, readDb, redis, logger, metrics, readinessDetails: {} };
-const { app, services } = createApp(deps);
+const { app, services, workers } = createApp(deps);
 
 // The production server factory (docs/adr/0004-express-server-subclassing.md).
 const server = createHttpServer(app);
-const stopWorkers = env.WORKERS ? startWorkers(deps, services) : () => Promise.resolve();
+const stopWorkers = env.WORKERS ? startWorkers(deps, workers) : () => Promise.resolve();
 
 server.listen(env.PORT, env.HOST, () => logger.info({ host: env.HOST, port: env.PORT }, 'api listening'));
 

@@ -1,12 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import type { AppDeps, Services } from './app.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { AppDeps } from './platform/deps.js';
 import { startWorkers } from './workers.js';
 import type { Worker } from './platform/worker.js';
 
-const deps = { logger: { warn: () => {} } } as unknown as AppDeps;
-const services = {} as Services;
+const deps = { logger: { warn: () => {} } } as unknown as Pick<AppDeps, 'logger'>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const activeTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+/** Wait until `done()` holds (polling every few ms), failing after a bounded deadline. */
+const until = (done: () => boolean) => vi.waitFor(() => expect(done()).toBe(true), { timeout: 5_000, interval: 5 });
 
 describe('startWorkers', () => {
   it('when workers run, then each ticks repeatedly and never overlaps itself, and stop waits for a run in progress and ends the ticks', async () => {
@@ -24,8 +25,8 @@ describe('startWorkers', () => {
       },
     });
     const before = activeTimers();
-    const stop = startWorkers(deps, services, [slow('a'), slow('b')]);
-    await sleep(150);
+    const stop = startWorkers(deps, [slow('a'), slow('b')]);
+    await until(() => runs.a >= 2 && runs.b >= 5 && inFlight.a === 1); // stop while `a` is mid-run
     await stop();
     const inFlightAfterStop = inFlight.a + inFlight.b;
     const afterStop = { ...runs };
@@ -42,10 +43,10 @@ describe('startWorkers', () => {
   it('when a run fails, then it is logged and the worker keeps ticking', async () => {
     const warned: unknown[] = [];
     let runs = 0;
-    const stop = startWorkers({ logger: { warn: (o: unknown) => warned.push(o) } } as unknown as AppDeps, services, [
+    const stop = startWorkers({ logger: { warn: (o: unknown) => warned.push(o) } } as unknown as AppDeps, [
       { name: 'flaky', intervalMs: 5, run: async () => { runs++; throw new Error('boom'); } },
     ]);
-    await sleep(60);
+    await until(() => runs >= 3 && warned.length === runs);
     await stop();
     expect(runs).toBeGreaterThanOrEqual(3);
     expect(warned.length).toBe(runs);
@@ -55,7 +56,7 @@ describe('startWorkers', () => {
   it('when a run throws before returning a promise, then it is logged like a failed run and the worker keeps ticking', async () => {
     const warned: unknown[] = [];
     let runs = 0;
-    const stop = startWorkers({ logger: { warn: (o: unknown) => warned.push(o) } } as unknown as AppDeps, services, [
+    const stop = startWorkers({ logger: { warn: (o: unknown) => warned.push(o) } } as unknown as AppDeps, [
       {
         name: 'sync-throw',
         intervalMs: 5,
@@ -65,7 +66,7 @@ describe('startWorkers', () => {
         },
       },
     ]);
-    for (const deadline = Date.now() + 2_000; runs < 3 && Date.now() < deadline; ) await sleep(5);
+    await until(() => runs >= 3 && warned.length === runs);
     await stop();
     expect(runs).toBeGreaterThanOrEqual(3);
     expect(warned.length).toBe(runs);

@@ -1,23 +1,11 @@
-import type { Services } from './app.js';
 import type { AppDeps } from './platform/deps.js';
 import type { Worker } from './platform/worker.js';
-import { queueAdmissionWorker } from './modules/queue/queue.worker.js';
-import { holdExpiryWorker } from './modules/inventory/inventory.worker.js';
-import { checkoutReconcilerWorker } from './modules/checkout/checkout.worker.js';
-import { oversellCheckWorker } from './modules/sale-monitor/oversell-check.worker.js';
-import { saleProgressWorker } from './modules/sale-monitor/sale-progress.worker.js';
-
-
-/** The workers of every module. Each module adds its own here. */
-export function workerList(_deps: AppDeps, _services: Services): Worker[] {
-  return [queueAdmissionWorker(_services), holdExpiryWorker(_services.inventory), checkoutReconcilerWorker(_services.checkout), oversellCheckWorker(_deps), saleProgressWorker(_deps)];
-}
 
 /**
- * Run each worker on a jittered interval, never overlapping itself. Returns a stop function
- * that waits for runs in progress.
+ * The scheduler: run each worker (the modules' `workers`, collected by createApp) on a jittered
+ * interval, never overlapping itself. Returns a stop function that waits for runs in progress.
  */
-export function startWorkers(deps: AppDeps, services: Services, workers = workerList(deps, services)): () => Promise<void> {
+export function startWorkers(deps: Pick<AppDeps, 'logger'>, workers: Worker[]): () => Promise<void> {
   let stopped = false;
   // One pending timer per worker, replaced at every tick (an array that every tick appended to
   // kept every fired timer and its closure for the life of the process: ~170,000 a day).

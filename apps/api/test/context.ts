@@ -9,7 +9,8 @@ import { createRedis, redisReady, type RedisClient } from '../src/platform/redis
 import { createLogger } from '../src/platform/logger.js';
 import { createMetrics } from '../src/platform/metrics.js';
 import { createHttpServer } from '../src/platform/server.js';
-import { createApp, type App, type AppDeps } from '../src/app.js';
+import { createApp, type App, type AppOptions } from '../src/app.js';
+import type { AppDeps } from '../src/platform/deps.js';
 
 export interface TestContext extends App {
   deps: AppDeps;
@@ -49,8 +50,8 @@ export async function createTestDatabase(): Promise<string> {
         break;
       } catch (err) {
         // 55006: the template is briefly in use by a concurrent clone; try again.
-        if ((err as { code?: string }).code !== '55006' || attempt > 20) throw err;
-        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+        if ((err as { code?: string }).code !== '55006' || attempt > 100) throw err;
+        await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
       }
     }
   } finally {
@@ -66,14 +67,16 @@ export async function createTestDatabase(): Promise<string> {
  * configuration (NODE_ENV=production, rate limits on) with limits raised so a test's many requests
  * from one address pass; a test of a limit sets its own low limit. Cookies are not `Secure`
  * because supertest speaks plain HTTP. Workers are not started; tests run a worker's `run()`
- * themselves or start them explicitly.
+ * themselves or start them explicitly (`ctx.workers`). `options` shortens the modules' lifetimes
+ * or gives them a clock the test moves (AppOptions in app.ts); siblings share them.
  *
  * `REDIS_CLUSTER_NODES` in `envOverrides` runs the apps on a Redis Cluster and `DATABASE_READ_URL`
- * gives them a read pool, as in production; `opts.databaseUrl` uses that (already migrated) database
+ * gives them a read pool, as in production; `options.databaseUrl` uses that (already migrated) database
  * instead of a clone of the template (a primary of the test's own, e.g. test/servers/pg-replica.ts).
  */
-export async function createTestContext(envOverrides: Record<string, string> = {}, opts: { databaseUrl?: string } = {}): Promise<TestContext> {
-  const databaseUrl = opts.databaseUrl ?? (await createTestDatabase());
+export async function createTestContext(envOverrides: Record<string, string> = {}, options: AppOptions & { databaseUrl?: string } = {}): Promise<TestContext> {
+  const { databaseUrl: givenDatabaseUrl, ...appOptions } = options;
+  const databaseUrl = givenDatabaseUrl ?? (await createTestDatabase());
   const prefix = `tkt:${inject('runId')}:${uniqueName()}:`;
   const baseEnv: Record<string, string> = {
     NODE_ENV: 'production',
@@ -107,7 +110,7 @@ export async function createTestContext(envOverrides: Record<string, string> = {
     if (readDb !== pool) closers.push(() => readDb.end());
     closers.push(() => redis.quit().catch(() => redis.disconnect()));
     const deps: AppDeps = { env, db: pool, holdsDb, readDb, redis, logger: createLogger(env.LOG_LEVEL, env.INSTANCE_ID), metrics: createMetrics(env.INSTANCE_ID), readinessDetails: {} };
-    const app = createApp(deps);
+    const app = createApp(deps, appOptions);
     const server = createHttpServer(app.app);
     return { ...app, deps, env, db: pool, redis, server, agent: () => request.agent(server) };
   };

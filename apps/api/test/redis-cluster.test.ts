@@ -5,7 +5,7 @@ import { AvailabilityChanges } from '@ticketing/shared';
 import { Cluster } from 'ioredis';
 import { keys } from '../src/modules/inventory/inventory.scripts.js';
 import { listen, post, registerUsers, type LiveServer } from '../src/modules/inventory/inventory.test-support.js';
-import { queueKeys } from '../src/modules/queue/queue.scripts.js';
+import { queueKeys } from '../src/modules/queue/queue.keys.js';
 import { TEST_CARDS } from '../src/modules/payments/simulated-provider.js';
 import { createTestContext, signedInAgent, type TestApp, type TestContext } from './context.js';
 import { createTestEvent } from './factories.js';

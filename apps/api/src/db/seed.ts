@@ -33,8 +33,8 @@ export async function seed(databaseUrl: string, opts: { bcryptRounds?: number } 
   const db = createPool(databaseUrl, 4);
   const report: SeedReport = { venuesCreated: 0, eventsCreated: 0, seatsGenerated: 0, usersCreated: 0 };
   try {
-    const venues = new VenuesService({ db });
     const events = new EventsService({ db });
+    const venues = new VenuesService({ db }, { eventReads: events });
     for (const v of seedVenues()) {
       const { created } = await venues.create(v.input, { id: v.id });
       if (created) report.venuesCreated++;

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/context.js';
-import { workerList } from '../workers.js';
 import { observePools, observeRedis } from './metrics.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -50,8 +49,7 @@ let registered: Map<string, Set<string>>;
 
 beforeAll(async () => {
   ctx = await createTestContext();
-  // Everything main.ts registers: the app's modules, the workers' gauges, the pool and Redis gauges.
-  workerList(ctx.deps, ctx.services);
+  // Everything main.ts registers: the app's modules and their workers (createApp), the pool and Redis gauges.
   observePools(ctx.deps.metrics, { main: ctx.db, holds: ctx.deps.holdsDb });
   observeRedis(ctx.deps.metrics, { main: ctx.redis });
   registered = new Map();

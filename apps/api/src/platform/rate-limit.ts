@@ -24,6 +24,9 @@ export interface RateLimiters {
   registerPerIp: RequestHandler;
 }
 
+/** The limiters the sign-in routes mount (modules/auth): the composition root passes them to the auth module. */
+export type AuthLimiters = Pick<RateLimiters, 'loginPerIp' | 'loginPerAccount' | 'loginSucceeded' | 'registerPerIp'>;
+
 const pass: RequestHandler = (_req, _res, next) => next();
 
 /** The client address as Express's `trust proxy` resolved it, folded to its /56 for IPv6. */

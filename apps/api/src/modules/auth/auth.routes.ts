@@ -1,15 +1,20 @@
 import { Router, type Request } from 'express';
 import { LoginInput, RegisterInput, type User } from '@ticketing/shared';
-import type { Services } from '../../app.js';
-import type { RateLimiters } from '../../platform/rate-limit.js';
+import type { AuthLimiters } from '../../platform/rate-limit.js';
 import { parsed, validate } from '../../platform/http.js';
 import { UnauthenticatedError } from '../../platform/errors.js';
+import type { AuthService } from './auth.service.js';
+
+/** What signing in needs from the waiting room: the visitor's places move to the account. */
+export interface AuthPorts {
+  waitingRoom: { adoptSession(oldSessionId: string, userId: string): Promise<unknown> };
+}
 
 /**
  * Start a fresh session for `user` (a new id defeats session fixation). Waiting-room places
  * the visitor took under the old, anonymous session id move to the account.
  */
-async function startSession(services: Services, req: Request, user: User): Promise<void> {
+async function startSession(ports: AuthPorts, req: Request, user: User): Promise<void> {
   const previousId = req.session.visitor ? req.sessionID : null;
   await new Promise<void>((resolve, reject) => {
     req.session.regenerate((err) => {
@@ -19,22 +24,22 @@ async function startSession(services: Services, req: Request, user: User): Promi
       req.session.save((e) => (e ? reject(e) : resolve()));
     });
   });
-  if (previousId) await services.queue.adoptSession(previousId, user.id);
+  if (previousId) await ports.waitingRoom.adoptSession(previousId, user.id);
 }
 
-export function authRoutes(services: Services, limiters: RateLimiters): Router {
+export function authRoutes(auth: AuthService, ports: AuthPorts, limiters: AuthLimiters): Router {
   const r = Router();
 
   r.post('/register', limiters.registerPerIp, validate({ body: RegisterInput }), async (req, res) => {
-    const user = await services.auth.register(parsed<unknown, unknown, RegisterInput>(res).body);
-    await startSession(services, req, user);
+    const user = await auth.register(parsed<unknown, unknown, RegisterInput>(res).body);
+    await startSession(ports, req, user);
     res.status(201).json(user);
   });
 
   r.post('/login', limiters.loginPerIp, validate({ body: LoginInput }), limiters.loginPerAccount, async (req, res) => {
-    const user = await services.auth.login(parsed<unknown, unknown, LoginInput>(res).body);
+    const user = await auth.login(parsed<unknown, unknown, LoginInput>(res).body);
     await limiters.loginSucceeded(req);
-    await startSession(services, req, user);
+    await startSession(ports, req, user);
     res.json(user);
   });
 
@@ -46,7 +51,7 @@ export function authRoutes(services: Services, limiters: RateLimiters): Router {
 
   r.get('/me', async (req, res) => {
     const id = req.session.userId;
-    const user = id ? await services.auth.getUser(id) : null;
+    const user = id ? await auth.getUser(id) : null;
     if (!user) throw new UnauthenticatedError('Not signed in.');
     res.setHeader('Cache-Control', 'no-store');
     res.json(user);

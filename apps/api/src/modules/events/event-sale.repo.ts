@@ -1,4 +1,5 @@
 import type { Queryable } from '../../platform/db.js';
+import { eventOnSaleSql } from './event-status.sql.js';
 
 /** What the sale paths (holds, checkout, queue) need to know about an event. */
 export interface EventSaleInfo {
@@ -20,8 +21,8 @@ export async function findEventSaleInfo(db: Queryable, eventId: string): Promise
   const { rows } = await db.query(
     `SELECT id, name, high_demand, currency, max_tickets_per_user, admission_rate_per_minute, max_concurrent_shoppers,
             on_sale_at, starts_at, cancelled_at IS NOT NULL AS cancelled,
-            (cancelled_at IS NULL AND on_sale_at <= now() AND starts_at > now()) AS on_sale
-       FROM events WHERE id = $1`,
+            ${eventOnSaleSql('e')} AS on_sale
+       FROM events e WHERE id = $1`,
     [eventId],
   );
   const r = rows[0];

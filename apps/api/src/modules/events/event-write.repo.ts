@@ -97,6 +97,40 @@ export async function updateEvent(db: Queryable, id: string, e: EventInput): Pro
   );
 }
 
+/**
+ * Lock the venue row so its layout cannot change while this event copies it (FOR SHARE: a read
+ * lock; the venues module owns the row); false when the venue does not exist.
+ */
+export async function lockVenueLayoutForShare(db: Queryable, venueId: string): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM venues WHERE id = $1 FOR SHARE', [venueId]);
+  return rowCount === 1;
+}
+
+/** An event's waiting-room admission settings as stored. */
+export interface QueueSettingsRow {
+  admissionRatePerMinute: number;
+  maxConcurrentShoppers: number;
+}
+
+/** Update an event's admission settings (a setting left out keeps its value); null when the event does not exist. */
+export async function updateQueueSettings(
+  db: Queryable,
+  eventId: string,
+  input: { admissionRatePerMinute?: number; maxConcurrentShoppers?: number },
+): Promise<QueueSettingsRow | null> {
+  const { rows } = await db.query(
+    `UPDATE events
+        SET admission_rate_per_minute = COALESCE($2, admission_rate_per_minute),
+            max_concurrent_shoppers = COALESCE($3, max_concurrent_shoppers),
+            updated_at = now()
+      WHERE id = $1
+      RETURNING admission_rate_per_minute, max_concurrent_shoppers`,
+    [eventId, input.admissionRatePerMinute ?? null, input.maxConcurrentShoppers ?? null],
+  );
+  const r = rows[0];
+  return r ? { admissionRatePerMinute: r.admission_rate_per_minute, maxConcurrentShoppers: r.max_concurrent_shoppers } : null;
+}
+
 /** Remove an event's (seatless) section copies before it moves to another venue. */
 export async function deleteEventSections(db: Queryable, eventId: string): Promise<void> {
   await db.query('DELETE FROM event_sections WHERE event_id = $1', [eventId]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, signedInAgent, type TestContext } from '../../../test/context.js';
 import { createTestEvent } from '../../../test/factories.js';
-import { queueKeys } from '../queue/queue.scripts.js';
+import { queueKeys } from '../queue/queue.keys.js';
 
 let ctx: TestContext;
 beforeAll(async () => {

@@ -104,6 +104,8 @@ export async function searchEvents(
   if (q.from) inner.push(`e.starts_at >= ${p(q.from)}`);
   if (q.to) inner.push(`e.starts_at <= ${p(q.to)}`);
   if (!opts.all && !q.status) {
+    // Status not `cancelled` and (without `from`) not `completed`, as eventStatusSql decides them,
+    // written as column predicates so the starts_at index can serve the list.
     inner.push('e.cancelled_at IS NULL');
     if (!q.from) inner.push('e.starts_at > now()');
   }

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { EventIdParams, EventInput, EventListQuery, IdParams } from '@ticketing/shared';
 import type { z } from 'zod';
-import type { Services } from '../../app.js';
+import type { EventsService } from './events.service.js';
 import { parsed, validate } from '../../platform/http.js';
 import { requireRole } from '../../platform/security.js';
 
@@ -15,38 +15,38 @@ function sendJson(res: Response, json: string): void {
 }
 
 /** Public discovery: GET /events, GET /events/:eventId. */
-export function eventRoutes(services: Services): Router {
+export function eventRoutes(events: EventsService): Router {
   const r = Router();
 
   r.get('/', validate({ query: EventListQuery }), async (_req, res) => {
-    sendJson(res, await services.events.listJson(parsed<unknown, EventListQuery>(res).query));
+    sendJson(res, await events.listJson(parsed<unknown, EventListQuery>(res).query));
   });
 
   r.get('/:eventId', validate({ params: EventIdParams }), async (_req, res) => {
-    sendJson(res, await services.events.getJson(parsed<z.infer<typeof EventIdParams>>(res).params.eventId));
+    sendJson(res, await events.getJson(parsed<z.infer<typeof EventIdParams>>(res).params.eventId));
   });
 
   return r;
 }
 
 /** Admin event writes: GET /admin/events (all, uncached), POST /admin/events, PUT /admin/events/:id. */
-export function adminEventRoutes(services: Services): Router {
+export function adminEventRoutes(events: EventsService): Router {
   const r = Router();
   r.use(requireRole('admin'));
 
   r.get('/', validate({ query: EventListQuery }), async (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.json(await services.events.list(parsed<unknown, EventListQuery>(res).query, { all: true }));
+    res.json(await events.list(parsed<unknown, EventListQuery>(res).query, { all: true }));
   });
 
   r.post('/', validate({ body: EventInput }), async (_req, res) => {
-    const { event } = await services.events.create(parsed<unknown, unknown, EventInput>(res).body);
+    const { event } = await events.create(parsed<unknown, unknown, EventInput>(res).body);
     res.status(201).location(`/api/v1/events/${event.id}`).json(event);
   });
 
   r.put('/:id', validate({ params: IdParams, body: EventInput }), async (_req, res) => {
     const { params, body } = parsed<z.infer<typeof IdParams>, unknown, EventInput>(res);
-    res.json(await services.events.update(params.id, body));
+    res.json(await events.update(params.id, body));
   });
 
   return r;

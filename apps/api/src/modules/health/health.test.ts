@@ -25,11 +25,12 @@ describe('operations endpoints', () => {
 
   it('when PostgreSQL is unreachable, then /ready answers 503', async () => {
     const { createPool } = await import('../../platform/db.js');
-    const { createApp } = await import('../../app.js');
+    const { createHealthModule } = await import('./health.module.js');
+    const express = (await import('express')).default;
     const request = (await import('supertest')).default;
     const db = createPool('postgres://root@127.0.0.1:1/none', 1);
-    const app = createApp({ ...ctx.deps, db });
-    const ready = await request(app.app).get('/ready');
+    const app = express().use(...createHealthModule({ ...ctx.deps, db }).rootRoutes);
+    const ready = await request(app).get('/ready');
     expect(ready.status).toBe(503);
     expect(ready.body.checks.postgres).toBe('down');
     await db.end();

@@ -1,26 +1,28 @@
 import { Router } from 'express';
 import { IdParams, QueueSettingsInput } from '@ticketing/shared';
-import type { Services } from '../../app.js';
 import { parsed, validate } from '../../platform/http.js';
 import { requireRole } from '../../platform/security.js';
-import { eventStats } from './queue-stats.service.js';
+import type { EventStatsService } from './queue-stats.service.js';
+import type { QueueService } from './queue.service.js';
 
 type P = { id: string };
 
-/** Operator view of an event's sale and waiting room, mounted at /admin/events. */
-export function queueAdminRoutes(services: Services): Router {
+/** The operator's waiting-room settings, mounted at /admin/events: PUT /:id/queue. */
+export function queueSettingsRoutes(queue: QueueService): Router {
   const r = Router();
-  const admin = requireRole('admin');
-
-  r.get('/:id/stats', admin, validate({ params: IdParams }), async (_req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
-    res.json(await eventStats(services, parsed<P>(res).params.id));
-  });
-
-  r.put('/:id/queue', admin, validate({ params: IdParams, body: QueueSettingsInput }), async (_req, res) => {
+  r.put('/:id/queue', requireRole('admin'), validate({ params: IdParams, body: QueueSettingsInput }), async (_req, res) => {
     const { params, body } = parsed<P, unknown, QueueSettingsInput>(res);
-    res.json(await services.queue.updateSettings(params.id, body));
+    res.json(await queue.updateSettings(params.id, body));
   });
+  return r;
+}
 
+/** Operator view of an event's sale and waiting room, mounted at /admin/events: GET /:id/stats. */
+export function eventStatsRoutes(stats: EventStatsService): Router {
+  const r = Router();
+  r.get('/:id/stats', requireRole('admin'), validate({ params: IdParams }), async (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(await stats.eventStats(parsed<P>(res).params.id));
+  });
   return r;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/context.js';
 import { createTestEvent } from '../../../test/factories.js';
-import { queueKeys } from './queue.scripts.js';
+import { queueKeys } from './queue.keys.js';
 import type { QueueService } from './queue.service.js';
 import { QueueStore } from './queue.store.js';
 
@@ -12,6 +12,16 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Arrange that `member` last polled `msAgo` ms ago on the Redis clock the scripts read: time
+ * passing for one entry without waiting for it (the grace period is measured from this score).
+ */
+async function lastPolled(t: TestContext, eventId: string, member: string, msAgo: number): Promise<void> {
+  const [sec, micro] = await t.redis.time();
+  const nowMs = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+  await t.redis.zadd(queueKeys(eventId).seen, 'XX', nowMs - msAgo, member);
+}
 
 /** The session id behind a supertest response's cookie (`s:<id>.<signature>`). */
 function sessionIdOf(res: { headers: Record<string, unknown> }): string {
@@ -119,7 +129,7 @@ describe('waiting room fairness', () => {
     expect(before.estimatedWaitSeconds).toBeGreaterThan(3500); // includes the time until on-sale
 
     await ctx.db.query(`UPDATE events SET on_sale_at = now() - interval '1 second' WHERE id = $1`, [eventId]);
-    await q.invalidateEvent(eventId);
+    await ctx.services.events.invalidate(eventId);
     for (const m of late) await q.join(eventId, { sessionId: m.slice(2) });
 
     const admittedOrder: string[] = [];
@@ -151,13 +161,13 @@ describe('waiting room liveness', () => {
     await q.join(eventId, { sessionId: 'steady' });
     await q.join(eventId, { sessionId: 'returns' });
 
-    // Grace 3 s: `steady` polls every 500 ms; `returns` is silent for 1.5 s at a time; `gone` never polls (≥ 4 s).
-    for (let t = 0; t < 8; t++) {
-      await sleep(500);
-      await q.status(eventId, { sessionId: 'steady' });
-      if (t === 2) expect(await q.status(eventId, { sessionId: 'returns' })).toMatchObject({ status: 'queued', position: 3 });
-      if (t === 5) await q.status(eventId, { sessionId: 'returns' });
-    }
+    // Grace 3 s: `steady` has just polled; `returns` was silent for 1.5 s at a time (polling in
+    // between); `gone` has not polled for 4 s.
+    await lastPolled(live, eventId, 's:returns', 1_500);
+    expect(await q.status(eventId, { sessionId: 'returns' })).toMatchObject({ status: 'queued', position: 3 });
+    await lastPolled(live, eventId, 's:returns', 1_500);
+    await lastPolled(live, eventId, 's:gone', 4_000);
+    await q.status(eventId, { sessionId: 'steady' });
     const tick = await q.admitEvent(eventId);
 
     expect(tick.passedOver).toBe(1);
@@ -174,14 +184,11 @@ describe('waiting room liveness', () => {
     const q = live.services.queue;
     await q.join(eventId, { sessionId: 'stale-head' });
     await q.join(eventId, { sessionId: 'fresh' });
-    for (let t = 0; t < 7; t++) {
-      await sleep(550);
-      await q.status(eventId, { sessionId: 'fresh' });
-    }
+    await lastPolled(live, eventId, 's:stale-head', 3_850); // silent longer than the 3 s grace
+    await q.status(eventId, { sessionId: 'fresh' });
     const store = new QueueStore(live.redis);
-    await store.seedSettings(eventId, 600, 10, 60);
 
-    const r = await store.admit(eventId, 3000, 900_000, 10, 0); // sweep disabled: only the head check can catch it
+    const r = await store.admit(eventId, { admissionRatePerMinute: 600, maxConcurrentShoppers: 10 }, 3000, 900_000, 10, 0); // sweep disabled: only the head check can catch it
 
     expect(r!.admitted.map((a) => a.member)).toEqual(['s:fresh']);
     expect(r!.passedOver).toBe(1);
@@ -193,10 +200,8 @@ describe('waiting room liveness', () => {
     const q = live.services.queue;
     await q.join(eventId, { sessionId: 'sleepy' });
     await q.join(eventId, { sessionId: 'awake' });
-    for (let t = 0; t < 7; t++) {
-      await sleep(550);
-      await q.status(eventId, { sessionId: 'awake' });
-    }
+    await lastPolled(live, eventId, 's:sleepy', 3_850); // silent longer than the 3 s grace
+    await q.status(eventId, { sessionId: 'awake' });
 
     const again = await q.join(eventId, { sessionId: 'sleepy' });
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/context.js';
 import { createTestEvent } from '../../../test/factories.js';
 import { createRedis, redisReady } from '../../platform/redis.js';
-import { queueKeys, STATUS_BATCH_MAX } from './queue.scripts.js';
+import { queueKeys } from './queue.keys.js';
+import { STATUS_BATCH_MAX } from './queue.scripts.js';
 import { QueueStore, type RawStatus, type Who } from './queue.store.js';
 
 let ctx: TestContext;

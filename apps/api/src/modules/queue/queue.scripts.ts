@@ -1,50 +1,9 @@
 /**
- * Redis keys and Lua scripts of the waiting room. Every per-event key carries the hash tag
- * `{eventId}` so one script only ever touches one cluster slot. The scripts read the clock
- * with Redis `TIME`, so every API instance agrees on "now" and on the order of arrivals.
- *
- * Members are `u:<userId>` for a signed-in visitor (one entry per account) and `s:<sessionId>`
- * for an anonymous one (one entry per browser session).
+ * Lua scripts of the waiting room (keys: queue.keys.ts). The scripts read the clock with Redis
+ * `TIME`, so every API instance agrees on "now" and on the order of arrivals.
  */
 
-/** Scores of arrivals before on-sale are random in [0, EARLY_BAND); later ones are EARLY_BAND + a counter. */
-export const EARLY_BAND = 1e15;
-
-/** The set of events whose queue (or admitted set) is not empty: what the admission worker visits. */
-export const ACTIVE_EVENTS_KEY = 'q:active';
-
-/** Set of events an anonymous session joined (so signing in can move its places to the account). */
-export function sessionEventsKey(sessionId: string): string {
-  return `q:sess:${sessionId}`;
-}
-
-/** Keys of one event's waiting room. */
-export function queueKeys(eventId: string) {
-  const p = `q:{${eventId}}:`;
-  return {
-    /** zset member → place (random early band, then arrival counter). */
-    queue: `${p}z`,
-    /** zset member → last poll (ms, Redis clock): liveness. */
-    seen: `${p}seen`,
-    /** zset member → admission expiry (ms). */
-    admitted: `${p}adm`,
-    /** hash member → join time (ms), for the wait-time histogram. */
-    joined: `${p}joined`,
-    /** string: the arrival counter after on-sale. */
-    seq: `${p}seq`,
-    /** zset member → when it was passed over or its admission ran out (kept one hour, answers `expired`). */
-    gone: `${p}gone`,
-    /** hash rate, cap: the live settings the worker reads (seeded from PostgreSQL, set by the admin). */
-    settings: `${p}cfg`,
-    /** hash tokens, ts: the token bucket of the admission rate. */
-    bucket: `${p}bucket`,
-    /** hash admittedTotal, waitSumMs, passedOver, measuredRate. */
-    stats: `${p}stats`,
-    /** hash c:<10 s bucket> admissions, m:<10 s bucket> saturated milliseconds: the measured rate. */
-    rateLog: `${p}admlog`,
-  };
-}
-export type QueueKeys = ReturnType<typeof queueKeys>;
+import { EARLY_BAND } from './queue.keys.js';
 
 const NOW = `
 local t = redis.call('TIME')
@@ -195,15 +154,17 @@ return n
  * One admission tick for one event: the whole decision in one atomic step, so any number of
  * instances may run it concurrently and each entry is admitted exactly once, in queue order.
  * KEYS: queue, seen, admitted, joined, settings, bucket, stats, rateLog, gone.
- * ARGV: grace ms, shopping window ms, max admissions per tick, max stale entries swept per tick.
- * Returns {-1} when the live settings are missing (the caller seeds them and retries), else
- * { admittedCount, passedOverCount, queueLength, activeShoppers, admissionsBefore, member1, waitMs1, member2, waitMs2, ... }
+ * ARGV: grace ms, shopping window ms, max admissions per tick, max stale entries swept per tick,
+ * admissions per minute, most concurrent shoppers (the event's facts; stored in the settings hash).
+ * Returns { admittedCount, passedOverCount, queueLength, activeShoppers, admissionsBefore, member1, waitMs1, member2, waitMs2, ... }
  * where admissionsBefore numbers this batch in the event's global admission sequence.
  */
 export const ADMIT_LUA = `${NOW}
-local rate = tonumber(redis.call('HGET', KEYS[5], 'rate') or '')
-local cap = tonumber(redis.call('HGET', KEYS[5], 'cap') or '')
-if not rate or not cap then return {-1} end
+local rate = tonumber(ARGV[5])
+local cap = tonumber(ARGV[6])
+-- The live settings, read back by the status script for its wait estimate.
+redis.call('HSET', KEYS[5], 'rate', ARGV[5], 'cap', ARGV[6])
+redis.call('PEXPIRE', KEYS[5], 3600000)
 local grace = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local maxBatch = tonumber(ARGV[3])

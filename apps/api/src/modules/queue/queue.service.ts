@@ -2,10 +2,10 @@ import { randomInt } from 'node:crypto';
 import type { QueueSettings, QueueSettingsInput, QueueStatus } from '@ticketing/shared';
 import type { AppDeps } from '../../platform/deps.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
-import { findEventSaleInfo, type EventSaleInfo } from '../events/event-sale.repo.js';
+import { eventStatus, type EventFacts, type EventFactsPort } from '../events/events.module.js';
 import { queueMetrics, type QueueMetrics } from './queue.metrics.js';
-import { updateQueueSettings } from './queue.repo.js';
-import { QueueStore, type RawStatus, type Who } from './queue.store.js';
+import { QueueStore } from './queue.store.js';
+import type { RawStatus, Who } from './queue.types.js';
 import { QueueCookie } from './queue-cookie.js';
 
 /** Who is shopping: the signed-in account and the browser session. */
@@ -20,23 +20,22 @@ export interface Visitor {
   userId?: string | null;
 }
 
-/** The few event facts the queue paths need, cached in-process so a status poll never reaches PostgreSQL. */
-interface EventFacts {
-  id: string;
-  highDemand: boolean;
-  onSaleAtMs: number;
-  startsAtMs: number;
-  cancelled: boolean;
-  admissionRatePerMinute: number;
-  maxConcurrentShoppers: number;
+/** What the waiting room needs from the events module: the event's facts and its settings. */
+export interface QueuePorts {
+  events: EventFactsPort & {
+    /** Store new admission settings (and drop the cached facts); 404 for an unknown event. */
+    updateQueueSettings(eventId: string, input: QueueSettingsInput): Promise<QueueSettings>;
+  };
 }
 
-/** How long the in-process event facts are trusted. */
-const FACTS_TTL_MS = 5_000;
-/** The lean status route (queue.routes.ts) reloads the facts this long before they expire. */
-const FACTS_REFRESH_AHEAD_MS = 1_000;
-/** Live settings in Redis expire so edits made through the event form reach the worker. */
-const SETTINGS_TTL_SECONDS = 60;
+/** Lifetimes of the waiting room, in ms; default QUEUE_GRACE_SECONDS and QUEUE_SHOPPING_WINDOW_SECONDS. */
+export interface QueueTimes {
+  /** How long a queued fan may go without polling before they are passed over. */
+  graceMs?: number;
+  /** How long an admission lasts. */
+  windowMs?: number;
+}
+
 /** Poll interval bounds (seconds). */
 const POLL_MIN = 2;
 const POLL_MAX = 20;
@@ -55,6 +54,12 @@ export interface QueueFigures {
   admittedTotal: number;
 }
 
+/** The sale is over for the waiting room: the event was cancelled or has started (events' one rule). */
+function saleEnded(f: EventFacts): boolean {
+  const status = eventStatus(f);
+  return status === 'cancelled' || status === 'completed';
+}
+
 function toWho(v: Visitor): Who {
   return { sessionId: v.sessionId, userId: v.userId ?? '' };
 }
@@ -62,25 +67,25 @@ function toWho(v: Visitor): Who {
 /**
  * Virtual waiting room for high-demand events: a fair queue per event in Redis, admission at
  * the event's rate up to its concurrent-shopper cap, and the check that guards holds.
- * Design: docs/architecture/waiting-room.md.
+ * Design: docs/architecture/waiting-room.md. Built by createQueueModule (queue.module.ts).
  */
 export class QueueService {
   private readonly store: QueueStore;
   private readonly metrics: QueueMetrics;
-  private readonly facts = new Map<string, { value: EventFacts | null; expiresAt: number }>();
-  /** Events whose facts the lean status route is reloading ahead of expiry. */
-  private readonly refreshing = new Set<string>();
   private readonly graceMs: number;
   private readonly windowMs: number;
   /** Signs and checks the `tk.q` poll cookie (queue-cookie.ts). */
   readonly cookie: QueueCookie;
 
-  constructor(private readonly deps: AppDeps) {
+  private readonly events: QueuePorts['events'];
+
+  constructor(deps: Pick<AppDeps, 'env' | 'redis' | 'metrics'>, ports: QueuePorts, times: QueueTimes = {}) {
+    this.events = ports.events;
     this.metrics = queueMetrics(deps.metrics);
     this.store = new QueueStore(deps.redis, (callers) => this.metrics.statusBatch.observe(callers));
     this.cookie = new QueueCookie(deps.env);
-    this.graceMs = deps.env.QUEUE_GRACE_SECONDS * 1000;
-    this.windowMs = deps.env.QUEUE_SHOPPING_WINDOW_SECONDS * 1000;
+    this.graceMs = times.graceMs ?? deps.env.QUEUE_GRACE_SECONDS * 1000;
+    this.windowMs = times.windowMs ?? deps.env.QUEUE_SHOPPING_WINDOW_SECONDS * 1000;
   }
 
   /** Join the event's queue (or get the place already held by this session or account). */
@@ -92,7 +97,7 @@ export class QueueService {
     return this.toStatus(raw, f);
   }
 
-  /** The caller's place; refreshes its liveness. Redis only (event facts come from the in-process cache). */
+  /** The caller's place; refreshes its liveness. Redis only, once the event's facts are cached (events module). */
   async status(eventId: string, who: Visitor): Promise<QueueStatus> {
     const f = await this.requireQueueEvent(eventId, { forJoin: false });
     const raw = await this.store.status(eventId, toWho(who), this.graceMs);
@@ -102,24 +107,14 @@ export class QueueService {
 
   /**
    * The lean status route's answer (queueStatusRoutes in queue.routes.ts): the same answer as `status`, but only for the
-   * ready cases — event facts already in the in-process cache and still valid for a poll, and
-   * the caller queued or admitted. Null otherwise (the caller falls through to the normal route,
-   * which answers every other case). Never reaches PostgreSQL.
+   * ready cases — event facts already cached by the events module (which reloads them ahead of
+   * expiry while polls keep coming) and still valid for a poll, and the caller queued or
+   * admitted. Null otherwise (the caller falls through to the normal route, which answers every
+   * other case). Never reaches PostgreSQL.
    */
   async readyStatus(eventId: string, who: Visitor): Promise<QueueStatus | null> {
-    const hit = this.facts.get(eventId);
-    const now = Date.now();
-    const f = hit && hit.expiresAt > now ? hit.value : null;
-    if (!f || !f.highDemand || f.cancelled || f.startsAtMs <= now) return null;
-    // Reload the facts shortly before they expire (one read at a time), so a steady stream of
-    // polls does not fall through to the normal route every FACTS_TTL_MS.
-    if (hit!.expiresAt - now < FACTS_REFRESH_AHEAD_MS && !this.refreshing.has(eventId)) {
-      this.refreshing.add(eventId);
-      this.loadFacts(eventId).then(
-        () => this.refreshing.delete(eventId),
-        () => this.refreshing.delete(eventId), // the normal route reloads (and reports) on expiry
-      );
-    }
+    const f = this.events.cachedFacts(eventId);
+    if (!f || !f.highDemand || saleEnded(f)) return null;
     const raw = await this.store.status(eventId, toWho(who), this.graceMs);
     this.countPassedOver(eventId, raw);
     if (raw.state !== 'queued' && raw.state !== 'admitted') return null;
@@ -134,7 +129,7 @@ export class QueueService {
   }
 
   /** Throws 403 `not_admitted` when the event needs a waiting-room admission this shopper lacks. */
-  async assertAdmitted(event: Pick<EventSaleInfo, 'id' | 'highDemand'>, who: Shopper | Visitor): Promise<void> {
+  async assertAdmitted(event: Pick<EventFacts, 'id' | 'highDemand'>, who: Shopper | Visitor): Promise<void> {
     if (!event.highDemand) return;
     const until = await this.store.admittedUntil(event.id, toWho(who));
     if (until === null) throw new ForbiddenError('Join the waiting room for this event first.', 'not_admitted');
@@ -177,17 +172,12 @@ export class QueueService {
 
   /** One admission tick for one event; returns the members admitted in queue order. */
   async admitEvent(eventId: string): Promise<{ admitted: number; passedOver: number; members: string[]; admissionsBefore: number; activeShoppers: number }> {
-    let r = await this.store.admit(eventId, this.graceMs, this.windowMs);
-    if (!r) {
-      const info = await findEventSaleInfo(this.deps.db, eventId);
-      if (!info) {
-        await this.store.markIdle(eventId);
-        return { admitted: 0, passedOver: 0, members: [], admissionsBefore: 0, activeShoppers: 0 };
-      }
-      await this.store.seedSettings(eventId, info.admissionRatePerMinute, info.maxConcurrentShoppers, SETTINGS_TTL_SECONDS);
-      r = await this.store.admit(eventId, this.graceMs, this.windowMs);
-      if (!r) return { admitted: 0, passedOver: 0, members: [], admissionsBefore: 0, activeShoppers: 0 };
+    const facts = await this.events.facts(eventId);
+    if (!facts) {
+      await this.store.markIdle(eventId);
+      return { admitted: 0, passedOver: 0, members: [], admissionsBefore: 0, activeShoppers: 0 };
     }
+    const r = await this.store.admit(eventId, facts, this.graceMs, this.windowMs);
     const m = this.metrics;
     m.queueLength.set({ event_id: eventId }, r.queueLength);
     m.activeShoppers.set({ event_id: eventId }, r.activeShoppers);
@@ -198,27 +188,17 @@ export class QueueService {
     return { admitted: r.admitted.length, passedOver: r.passedOver, members: r.admitted.map((a) => a.member), admissionsBefore: r.admissionsBefore, activeShoppers: r.activeShoppers };
   }
 
-  /** Change the admission settings in PostgreSQL and, after commit, the live ones the worker reads. */
-  async updateSettings(eventId: string, input: QueueSettingsInput): Promise<QueueSettings> {
-    const row = await updateQueueSettings(this.deps.db, eventId, input);
-    if (!row) throw new NotFoundError('Event');
-    await this.store.setSettings(eventId, row.admissionRatePerMinute, row.maxConcurrentShoppers, SETTINGS_TTL_SECONDS);
-    this.facts.delete(eventId);
-    return { admissionRatePerMinute: row.admissionRatePerMinute, maxConcurrentShoppers: row.maxConcurrentShoppers };
-  }
-
   /**
-   * Forget cached facts and live settings of an event (call after editing or cancelling it
-   * elsewhere, so the worker and the status path pick the change up at once instead of within a minute).
+   * Change the admission settings (stored by the events module, which drops its cached facts);
+   * the next admission tick of this instance uses them, other instances' within the facts' lifetime.
    */
-  async invalidateEvent(eventId: string): Promise<void> {
-    this.facts.delete(eventId);
-    await this.store.dropSettings(eventId);
+  updateSettings(eventId: string, input: QueueSettingsInput): Promise<QueueSettings> {
+    return this.events.updateQueueSettings(eventId, input);
   }
 
   /** Waiting-room figures for the operator view. 404 for an unknown event. */
   async figures(eventId: string): Promise<QueueFigures> {
-    const info = await findEventSaleInfo(this.deps.db, eventId);
+    const info = await this.events.facts(eventId);
     if (!info) throw new NotFoundError('Event');
     const f = await this.store.figures(eventId);
     return {
@@ -237,36 +217,15 @@ export class QueueService {
     if (raw.passedOver) this.metrics.passedOver.inc({ event_id: eventId }, raw.passedOver);
   }
 
-  private async eventFacts(eventId: string): Promise<EventFacts | null> {
-    const hit = this.facts.get(eventId);
-    if (hit && hit.expiresAt > Date.now()) return hit.value;
-    return this.loadFacts(eventId);
-  }
-
-  private async loadFacts(eventId: string): Promise<EventFacts | null> {
-    const info = await findEventSaleInfo(this.deps.db, eventId);
-    const value: EventFacts | null = info && {
-      id: info.id,
-      highDemand: info.highDemand,
-      onSaleAtMs: info.onSaleAt.getTime(),
-      startsAtMs: info.startsAt.getTime(),
-      cancelled: info.cancelled,
-      admissionRatePerMinute: info.admissionRatePerMinute,
-      maxConcurrentShoppers: info.maxConcurrentShoppers,
-    };
-    if (this.facts.size > 10_000) this.facts.clear();
-    this.facts.set(eventId, { value, expiresAt: Date.now() + FACTS_TTL_MS });
-    return value;
-  }
-
   /** 404 unknown event; 409 `queue_not_enabled` for a normal event; 409 for a cancelled or past event. */
   private async requireQueueEvent(eventId: string, o: { forJoin: boolean; allowEnded?: boolean }): Promise<EventFacts> {
-    const f = await this.eventFacts(eventId);
+    const f = await this.events.facts(eventId);
     if (!f) throw new NotFoundError('Event');
     if (!f.highDemand) throw new ConflictError('This event has no waiting room; go straight to the seats.', 'queue_not_enabled');
     if (!o.allowEnded) {
-      if (f.cancelled) throw new ConflictError('This event has been cancelled.', 'event_cancelled');
-      if (f.startsAtMs <= Date.now()) throw new ConflictError('This event has already started; its sale is over.', 'event_not_on_sale');
+      const status = eventStatus(f);
+      if (status === 'cancelled') throw new ConflictError('This event has been cancelled.', 'event_cancelled');
+      if (status === 'completed') throw new ConflictError('This event has already started; its sale is over.', 'event_not_on_sale');
     }
     return f;
   }

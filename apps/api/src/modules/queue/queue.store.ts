@@ -1,35 +1,10 @@
 import type { RedisClient as Redis } from '../../platform/redis.js';
-import { ACTIVE_EVENTS_KEY, ADMIT_LUA, ADMITTED_LUA, ADOPT_LUA, FINISH_LUA, JOIN_LUA, LEAVE_LUA, STATUS_BATCH_MAX, STATUS_LUA, queueKeys, sessionEventsKey } from './queue.scripts.js';
+import { ACTIVE_EVENTS_KEY, queueKeys, sessionEventsKey } from './queue.keys.js';
+import { ADMIT_LUA, ADMITTED_LUA, ADOPT_LUA, FINISH_LUA, JOIN_LUA, LEAVE_LUA, STATUS_BATCH_MAX, STATUS_LUA } from './queue.scripts.js';
+import { StatusBatcher } from './queue-status-batcher.js';
+import type { AdmitResult, AdmitSettings, RawStatus, Who } from './queue.types.js';
 
-/** Raw answer of the join / status scripts. */
-export interface RawStatus {
-  state: 'queued' | 'admitted' | 'not_in_queue' | 'expired';
-  /** 0-based rank in the queue, -1 when not queued. */
-  rank: number;
-  queueLength: number;
-  admittedUntilMs: number | null;
-  measuredRatePerMinute: number | null;
-  configuredRatePerMinute: number | null;
-  nowMs: number;
-  /** 1 when this call found the caller's entry stale and passed it over. */
-  passedOver: number;
-}
-
-/** Outcome of one admission tick for one event. */
-export interface AdmitResult {
-  admitted: { member: string; waitMs: number }[];
-  passedOver: number;
-  queueLength: number;
-  activeShoppers: number;
-  /** Admissions of this event before this batch (Redis-side sequence: batch order across instances). */
-  admissionsBefore: number;
-}
-
-export interface Who {
-  sessionId: string;
-  /** '' when not signed in. */
-  userId: string;
-}
+export type { AdmitResult, AdmitSettings, RawStatus, Who } from './queue.types.js';
 
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 interface QueueScripts {
@@ -58,19 +33,6 @@ function toRawStatus(r: unknown[], at = 0): RawStatus {
   };
 }
 
-/** A status call waiting for the end of the event-loop turn. */
-interface PendingStatus {
-  who: Who;
-  resolve: (s: RawStatus) => void;
-  reject: (e: unknown) => void;
-}
-/** Status calls of one event (and grace) gathered in the current turn. */
-interface StatusBatch {
-  eventId: string;
-  graceMs: number;
-  calls: PendingStatus[];
-}
-
 /**
  * The waiting room's Redis side: every state change is one Lua script on one event's keys
  * (see queue.scripts.ts). ioredis applies the process key prefix to KEYS and runs the
@@ -78,12 +40,13 @@ interface StatusBatch {
  */
 export class QueueStore {
   private readonly r: Redis & QueueScripts;
-  /** Status calls gathered in this event-loop turn, by event and grace (see status()). */
-  private batches = new Map<string, StatusBatch>();
+  /** Status calls of one event in one event-loop turn share a script run (queue-status-batcher.ts). */
+  private readonly batcher: StatusBatcher;
 
   /** `onStatusBatch` hears the size of every status script run (a metric). */
-  constructor(redis: Redis, private readonly onStatusBatch?: (callers: number) => void) {
+  constructor(redis: Redis, onStatusBatch?: (callers: number) => void) {
     this.r = redis as Redis & QueueScripts;
+    this.batcher = new StatusBatcher((eventId, graceMs, whos) => this.runStatus(eventId, graceMs, whos), STATUS_BATCH_MAX, onStatusBatch);
     if (typeof this.r.qAdopt !== 'function') {
       redis.defineCommand('qJoin', { numberOfKeys: 8, lua: JOIN_LUA });
       redis.defineCommand('qStatus', { numberOfKeys: 8, lua: STATUS_LUA });
@@ -122,44 +85,16 @@ export class QueueStore {
    * reply instead of N (measured in bench/README.md, "sixth pass").
    */
   status(eventId: string, who: Who, graceMs: number): Promise<RawStatus> {
-    return new Promise((resolve, reject) => {
-      const key = `${graceMs} ${eventId}`;
-      let batch = this.batches.get(key);
-      if (!batch) {
-        if (this.batches.size === 0) setImmediate(this.flushStatus);
-        batch = { eventId, graceMs, calls: [] };
-        this.batches.set(key, batch);
-      }
-      batch.calls.push({ who, resolve, reject });
-    });
+    return this.batcher.status(eventId, who, graceMs);
   }
 
-  private readonly flushStatus = (): void => {
-    const batches = this.batches;
-    this.batches = new Map();
-    for (const { eventId, graceMs, calls } of batches.values()) {
-      for (let from = 0; from < calls.length; from += STATUS_BATCH_MAX) {
-        this.runStatus(eventId, graceMs, calls.slice(from, from + STATUS_BATCH_MAX));
-      }
-    }
-  };
-
-  private runStatus(eventId: string, graceMs: number, calls: PendingStatus[]): void {
+  /** One run of the status script for several callers of one event, one reply each. */
+  private async runStatus(eventId: string, graceMs: number, whos: Who[]): Promise<RawStatus[]> {
     const args: (string | number)[] = this.statusKeys(eventId);
     args.push(graceMs);
-    for (const c of calls) args.push(c.who.sessionId, c.who.userId);
-    const fail = (err: unknown) => {
-      for (const c of calls) c.reject(err);
-    };
-    this.onStatusBatch?.(calls.length);
-    try {
-      this.r.qStatus(...args).then((r) => {
-        const replies = r as unknown[];
-        for (let i = 0; i < calls.length; i++) calls[i]!.resolve(toRawStatus(replies, i * 8));
-      }, fail);
-    } catch (err) {
-      fail(err); // a command that cannot even be sent must not leave its callers waiting
-    }
+    for (const w of whos) args.push(w.sessionId, w.userId);
+    const replies = (await this.r.qStatus(...args)) as unknown[];
+    return whos.map((_, i) => toRawStatus(replies, i * 8));
   }
 
   /** Leave the queue and give up any admission. Returns how many entries were removed. */
@@ -192,31 +127,19 @@ export class QueueStore {
     return moved;
   }
 
-  /** One admission tick; null when the live settings are missing and must be seeded first. */
-  async admit(eventId: string, graceMs: number, windowMs: number, maxBatch = 5000, sweep = 2000): Promise<AdmitResult | null> {
+  /**
+   * One admission tick at the event's rate (per minute) up to its cap of concurrent shoppers;
+   * both are also stored as the live settings the status script reads for its wait estimate.
+   */
+  async admit(eventId: string, settings: AdmitSettings, graceMs: number, windowMs: number, maxBatch = 5000, sweep = 2000): Promise<AdmitResult> {
     const k = queueKeys(eventId);
-    const r = (await this.r.qAdmit(k.queue, k.seen, k.admitted, k.joined, k.settings, k.bucket, k.stats, k.rateLog, k.gone, graceMs, windowMs, maxBatch, sweep)) as unknown[];
-    if (Number(r[0]) === -1) return null;
+    const r = (await this.r.qAdmit(
+      k.queue, k.seen, k.admitted, k.joined, k.settings, k.bucket, k.stats, k.rateLog, k.gone,
+      graceMs, windowMs, maxBatch, sweep, settings.admissionRatePerMinute, settings.maxConcurrentShoppers,
+    )) as unknown[];
     const admitted: AdmitResult['admitted'] = [];
     for (let i = 5; i < r.length; i += 2) admitted.push({ member: String(r[i]), waitMs: Number(r[i + 1]) });
     return { admitted, passedOver: Number(r[1]), queueLength: Number(r[2]), activeShoppers: Number(r[3]), admissionsBefore: Number(r[4]) };
-  }
-
-  /** Seed the live settings if absent (they expire so PostgreSQL edits made elsewhere show up within `ttlSeconds`). */
-  async seedSettings(eventId: string, rate: number, cap: number, ttlSeconds: number): Promise<void> {
-    const k = queueKeys(eventId).settings;
-    await this.r.multi().hsetnx(k, 'rate', rate).hsetnx(k, 'cap', cap).expire(k, ttlSeconds, 'NX').exec();
-  }
-
-  /** Overwrite the live settings (admin change; effective on the next tick). */
-  async setSettings(eventId: string, rate: number, cap: number, ttlSeconds: number): Promise<void> {
-    const k = queueKeys(eventId).settings;
-    await this.r.multi().hset(k, 'rate', rate, 'cap', cap).expire(k, ttlSeconds).exec();
-  }
-
-  /** Drop the live settings so the next tick reloads them from PostgreSQL. */
-  async dropSettings(eventId: string): Promise<void> {
-    await this.r.del(queueKeys(eventId).settings);
   }
 
   /** Events with a non-empty queue or admitted set. */

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestContext, signedInAgent, type TestContext } from '../../../test/context.js';
 import { createTestEvent } from '../../../test/factories.js';
-import { queueKeys } from './queue.scripts.js';
-import { startWorkers, workerList } from '../../workers.js';
+import { queueKeys } from './queue.keys.js';
+import { startWorkers } from '../../workers.js';
+import { createQueueModule } from './queue.module.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -204,12 +205,12 @@ describe('waiting room: admission and enforcement', () => {
     expect((await first.get(`/api/v1/events/${eventId}/queue`)).body.status).toBe('not_in_queue');
   });
 
-  it('when the app workers run (workerList), then a queued fan is admitted within a few ticks without anyone calling the service', async () => {
+  it('when the app workers run (createApp workers), then a queued fan is admitted within a few ticks without anyone calling the service', async () => {
     const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 600 });
     const agent = ctx.agent();
     await agent.post(`/api/v1/events/${eventId}/queue`).expect(200);
-    const names = workerList(ctx.deps, ctx.services).map((w) => w.name);
-    const stop = startWorkers(ctx.deps, ctx.services, workerList(ctx.deps, ctx.services).filter((w) => w.name === 'queue-admission'));
+    const names = ctx.workers.map((w) => w.name);
+    const stop = startWorkers(ctx.deps, ctx.workers.filter((w) => w.name === 'queue-admission'));
     try {
       let status = '';
       for (let i = 0; i < 40 && status !== 'admitted'; i++) {
@@ -232,7 +233,9 @@ describe('waiting room: admission and enforcement', () => {
 
     const first = await q.admitEvent(eventId);
     const second = await q.admitEvent(eventId);
-    await new Promise((r) => setTimeout(r, 2100));
+    // Two seconds pass for the bucket: its last refill moves 2.1 s back on the Redis clock.
+    const bucket = queueKeys(eventId).bucket;
+    await ctx.redis.hset(bucket, 'ts', Number(await ctx.redis.hget(bucket, 'ts')) - 2100);
     const third = await ctx.sibling().services.queue.admitEvent(eventId);
 
     expect(first.members).toEqual(['s:f0']);
@@ -256,15 +259,15 @@ describe('waiting room: admission and enforcement', () => {
   });
 
   it('when the shopping window runs out, then the admission ends, the status says expired and the slot is reused', async () => {
-    const short = ctx.sibling({ QUEUE_SHOPPING_WINDOW_SECONDS: '1' });
+    // Another waiting-room instance on the same Redis whose shopping window is half a second.
+    const q = createQueueModule(ctx.deps, { events: ctx.services.events }, { windowMs: 500 }).service;
     const { eventId } = await createTestEvent(ctx.db, { highDemand: true, admissionRatePerMinute: 6000, maxConcurrentShoppers: 1 });
-    const q = short.services.queue;
     await q.join(eventId, { sessionId: 'early' });
     await q.join(eventId, { sessionId: 'late' });
     await q.admitEvent(eventId);
     expect((await q.status(eventId, { sessionId: 'early' })).status).toBe('admitted');
 
-    await new Promise((r) => setTimeout(r, 1100));
+    await vi.waitFor(async () => expect(Number(await ctx.redis.zscore(queueKeys(eventId).admitted, 's:early'))).toBeLessThan(Date.now()), { timeout: 2_000, interval: 10 });
     const tick = await q.admitEvent(eventId);
 
     expect(tick.members).toEqual(['s:late']);

@@ -92,12 +92,6 @@ export async function findVenueSummary(db: Queryable, id: string): Promise<Venue
   return rows[0] ? toVenueSummary(rows[0]) : null;
 }
 
-/** Lock the venue row so its layout cannot change while an event copies it; false when missing. */
-export async function lockVenueForShare(db: Queryable, id: string): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM venues WHERE id = $1 FOR SHARE', [id]);
-  return rowCount === 1;
-}
-
 /** The venue's section layout, sections by position, rows in first-seen order, seats by position. */
 export async function findVenueLayout(db: Queryable, venueId: string): Promise<Venue['sections']> {
   const { rows } = await db.query<{

@@ -4,16 +4,17 @@ import { withTransaction } from '../../platform/db.js';
 import { NotFoundError } from '../../platform/errors.js';
 import { findVenueLayout, findVenueSummary, insertVenue, listVenues, replaceVenueLayout, updateVenue } from './venues.repo.js';
 
-export interface VenuesServiceOptions {
-  /** Called after a committed venue change (its name or city feed event search and lists). */
-  onChange?: () => Promise<void>;
+/** What venues need from the events module: a venue's name and city feed event search and lists. */
+export interface VenuesPorts {
+  /** Drop every cached event read (called after a committed venue change). */
+  eventReads: { invalidate(): Promise<void> };
 }
 
 /** Venues and their seat-layout templates. */
 export class VenuesService {
   constructor(
     private readonly deps: Pick<AppDeps, 'db' | 'readDb'>,
-    private readonly opts: VenuesServiceOptions = {},
+    private readonly ports: VenuesPorts,
   ) {}
 
   async list(q: { page: number; limit: number; city?: string }): Promise<VenueList> {
@@ -53,6 +54,6 @@ export class VenuesService {
   }
 
   private async changed(): Promise<void> {
-    await this.opts.onChange?.();
+    await this.ports.eventReads.invalidate();
   }
 }
