@@ -14,8 +14,8 @@ import { createRateLimiters, type RateLimiters } from './platform/rate-limit.js'
 import { AuthService } from './modules/auth/auth.service.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { QueueService } from './modules/queue/queue.service.js';
-import { InventoryService } from './modules/inventory/inventory.service.js';
-import { inventoryPublicRoutes, inventoryRoutes } from './modules/inventory/inventory.routes.js';
+import type { InventoryService } from './modules/inventory/inventory.service.js';
+import { createInventoryModule } from './modules/inventory/inventory.module.js';
 import { queueRoutes, queueStatusRoutes } from './modules/queue/queue.routes.js';
 import { queueAdminRoutes } from './modules/queue/queue-admin.routes.js';
 import { EventsService } from './modules/events/events.service.js';
@@ -23,10 +23,16 @@ import { adminEventRoutes, eventRoutes } from './modules/events/events.routes.js
 import { VenuesService } from './modules/venues/venues.service.js';
 import { adminVenueRoutes, venueRoutes } from './modules/venues/venues.routes.js';
 import { openApiRoutes } from './modules/openapi/openapi.routes.js';
-import { createCommerceServices } from './modules/checkout/commerce.js';
-import { checkoutRoutes } from './modules/checkout/checkout.routes.js';
-import { adminEventCancelRoutes, ordersRoutes } from './modules/orders/orders.routes.js';
-import { checkinRoutes, ticketsRoutes } from './modules/tickets/tickets.routes.js';
+import { findEventSaleInfo } from './modules/events/event-sale.repo.js';
+import { createPaymentsModule } from './modules/payments/payments.module.js';
+import type { PaymentsService } from './modules/payments/payments.service.js';
+import type { SimulatedPaymentProvider } from './modules/payments/simulated-provider.js';
+import { createTicketsModule } from './modules/tickets/tickets.module.js';
+import type { TicketsService } from './modules/tickets/tickets.service.js';
+import { createOrdersModule } from './modules/orders/orders.module.js';
+import type { OrdersService } from './modules/orders/orders.service.js';
+import { createCheckoutModule } from './modules/checkout/checkout.module.js';
+import type { CheckoutService } from './modules/checkout/checkout.service.js';
 
 export type { AppDeps } from './platform/deps.js';
 
@@ -38,13 +44,13 @@ export interface Services {
   inventory: InventoryService;
   events: EventsService;
   venues: VenuesService;
-  /** Checkout, payments (provider + breaker), orders and tickets: modules/checkout/commerce.ts. */
-  checkout: ReturnType<typeof createCommerceServices>['checkout'];
-  payments: ReturnType<typeof createCommerceServices>['payments'];
-  orders: ReturnType<typeof createCommerceServices>['orders'];
-  tickets: ReturnType<typeof createCommerceServices>['tickets'];
+  checkout: CheckoutService;
+  /** The payment provider behind a timeout and a circuit breaker. */
+  payments: PaymentsService;
+  orders: OrdersService;
+  tickets: TicketsService;
   /** The simulated payment provider (tests script it and count its charges). */
-  paymentProvider: ReturnType<typeof createCommerceServices>['paymentProvider'];
+  paymentProvider: SimulatedPaymentProvider;
 }
 
 export interface App {
@@ -68,13 +74,39 @@ export function createApp(deps: AppDeps): App {
     crossOriginResourcePolicy: { policy: 'same-site' },
   });
   const limiters = createRateLimiters(deps);
+  const queue = new QueueService(deps);
+  // Queue settings and high-demand flags are cached by the waiting room: refresh them on edits.
+  const events = new EventsService(deps, { onChange: (id) => queue.invalidateEvent(id) });
+  // Commerce modules, in dependency order; each gets typed ports (checked by the compiler).
+  const inventory = createInventoryModule(deps, {
+    queue: { assertAdmitted: (event, who) => queue.assertAdmitted(event, who) },
+    events: { saleFacts: (eventId) => findEventSaleInfo(deps.db, eventId) },
+  });
+  const payments = createPaymentsModule(deps);
+  const tickets = createTicketsModule(deps);
+  const orders = createOrdersModule(deps, {
+    payments: payments.service,
+    inventory: inventory.service,
+    events: { invalidate: (eventId) => events.invalidate(eventId) },
+    queue: { invalidateEvent: (eventId) => queue.invalidateEvent(eventId) },
+  });
+  const checkout = createCheckoutModule(deps, {
+    payments: payments.service,
+    orders: orders.service,
+    inventory: inventory.service,
+    queue: { finishShopping: (eventId, who) => queue.finishShopping(eventId, who) },
+    tickets: tickets.service.signer,
+  });
   const services: Services = {
-    ...createCommerceServices(deps, () => services),
     auth: new AuthService(deps),
-    queue: new QueueService(deps),
-    inventory: new InventoryService(deps, { assertAdmitted: (event, who) => services.queue.assertAdmitted(event, who) }),
-    // Queue settings and high-demand flags are cached by the waiting room: refresh them on edits.
-    events: new EventsService(deps, { onChange: (id) => services.queue.invalidateEvent(id) }),
+    queue,
+    inventory: inventory.service,
+    events,
+    checkout: checkout.service,
+    payments: payments.service,
+    orders: orders.service,
+    tickets: tickets.service,
+    paymentProvider: payments.provider,
     // A venue's name and city feed event search and lists: drop cached event reads after a venue write.
     venues: new VenuesService(deps, { onChange: () => services.events.invalidate() }),
   };
@@ -98,7 +130,7 @@ export function createApp(deps: AppDeps): App {
   // a body nor a session: their routers sit before those, and fall through to the routes below
   // for anything they do not answer.
   app.use('/api/v1', limiters.api);
-  app.use('/api/v1', inventoryPublicRoutes(services));
+  app.use('/api/v1', inventory.publicRoutes ?? []);
   app.use('/api/v1/events/:eventId/queue', queueStatusRoutes(services.queue));
   // A stadium layout (tens of thousands of seats) is far larger than any other body.
   app.use('/api/v1/admin/venues', express.json({ limit: '8mb', type: ['application/json', 'application/*+json'], verify: utf8Only }));
@@ -118,15 +150,12 @@ export function createApp(deps: AppDeps): App {
 
   const api = express.Router();
   api.use('/auth', authRoutes(services, limiters));
-  api.use(inventoryRoutes(services));
+  api.use(inventory.routes ?? []);
   api.use('/events/:eventId/queue', queueRoutes(services));
   api.use('/admin/events', queueAdminRoutes(services));
   // Module routers are mounted here, one line each.
-  api.use(checkoutRoutes(services));
-  api.use(ordersRoutes(services));
-  api.use('/tickets', ticketsRoutes(services));
-  api.use('/admin', checkinRoutes(services));
-  api.use('/admin', adminEventCancelRoutes(services));
+  // Commerce routers carry full paths (disjoint): checkout, orders + event cancel, tickets + check-in.
+  for (const m of [checkout, orders, tickets]) api.use(m.routes ?? []);
   api.use(openApiRoutes());
   api.use('/events', eventRoutes(services));
   api.use('/venues', venueRoutes(services));

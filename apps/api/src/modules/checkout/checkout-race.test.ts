@@ -91,7 +91,7 @@ describe('checkout race run', () => {
     const note = (status: number) => log.statuses.set(status, (log.statuses.get(status) ?? 0) + 1);
 
     const sessions = await Promise.all(
-      Array.from({ length: SESSIONS }, async (_, i) => {
+      Array.from({ length: SESSIONS }, async () => {
         const s = new Session(bases[0]!);
         const r = await s.call('POST', '/api/v1/auth/register', { email: uniqueEmail('race'), password: TEST_PASSWORD, name: 'Racer' });
         if (r.status !== 201) throw new Error(`register ${r.status}`);

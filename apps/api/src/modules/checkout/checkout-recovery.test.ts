@@ -159,7 +159,7 @@ describe('checkout recovery: completes before it refunds', () => {
     expect(await provider.chargeCount()).toBe(charges);
     expect(await provider.refundCount()).toBe(refunds + taken.length);
     // Every late retry answered its order (201) or the refund (410) — or, when recovery held the
-    // order longer than the retry waits, 409 idempotency_in_progress; once settled, the same key answers the outcome.
+    // order, 409 checkout_in_progress; once settled, the same key answers the outcome.
     const http = answers.slice(2) as { status: number; body: { id?: string } }[];
     http.slice(0, kept.length).forEach((r, i) => expect(r.status === 409 || (r.status === 201 && r.body.id === kept[i]!.orderId), `${r.status}`).toBe(true));
     http.slice(kept.length).forEach((r) => expect([409, 410]).toContain(r.status));
@@ -173,16 +173,22 @@ describe('checkout recovery: completes before it refunds', () => {
     expect(dupPayments.rows).toHaveLength(0);
   });
 
-  it('when a buyer retries while recovery holds the order, then the retry waits and answers the order recovery completed', async () => {
+  it('when a buyer retries while recovery holds the order, then the retry answers 409 checkout_in_progress at once, and after recovery the order it completed', async () => {
     const c = await crashedCheckout({ charged: true });
-    // A reconciler claimed it and died; its claim is stale, so the next run takes it over.
-    await ctx.db.query(`UPDATE orders SET status = 'reconciling', updated_at = now() - interval '10 minutes' WHERE id = $1`, [c.orderId]);
+    // A reconciler claimed it and is settling it (a fresh claim).
+    await ctx.db.query(`UPDATE orders SET status = 'reconciling', updated_at = now() WHERE id = $1`, [c.orderId]);
     const charges = await ctx.services.paymentProvider.chargeCount();
 
-    const [retry] = await Promise.all([
-      c.agent.post('/api/v1/checkout').set('Idempotency-Key', c.key).send(c.body),
-      new Promise((r) => setTimeout(r, 50)).then(() => ctx.sibling().services.checkout.reconcile()),
-    ]);
+    const busy = await c.agent.post('/api/v1/checkout').set('Idempotency-Key', c.key).send(c.body);
+    expect(busy.status).toBe(409);
+    expect(busy.body.code).toBe('checkout_in_progress');
+    expect(Number(busy.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(await orderRow(c.orderId)).toMatchObject({ status: 'reconciling' });
+
+    // That reconciler died; its claim goes stale and the next run takes it over and completes it.
+    await ctx.db.query(`UPDATE orders SET updated_at = now() - interval '10 minutes' WHERE id = $1`, [c.orderId]);
+    await ctx.sibling().services.checkout.reconcile();
+    const retry = await c.agent.post('/api/v1/checkout').set('Idempotency-Key', c.key).send(c.body);
 
     expect(retry.status).toBe(201);
     expect(retry.body).toMatchObject({ id: c.orderId, status: 'completed' });
