@@ -68,8 +68,8 @@ describe('oversell check', () => {
     expect(orphan.rows).toHaveLength(1);
     // The first order's hold paid a second time by another (failed) order.
     const second = await ctx.db.query<{ id: string }>(
-      `INSERT INTO orders (user_id, event_id, hold_id, idempotency_key, request_hash, status, total_cents, currency)
-       VALUES ($1, $2, $3, 'second-key-1', 'h', 'failed', 1000, 'EUR') RETURNING id`,
+      `INSERT INTO orders (user_id, event_id, hold_id, idempotency_key, request_hash, status, failure_code, total_cents, currency)
+       VALUES ($1, $2, $3, 'second-key-1', 'h', 'failed', 'payment_unavailable', 1000, 'EUR') RETURNING id`,
       [user.id, ev.eventId, a.holdId],
     );
     await ctx.db.query(`INSERT INTO payments (order_id, provider, provider_ref, amount_cents, currency, status) VALUES ($1, 'sim', 'pay-2', 1000, 'EUR', 'succeeded')`, [second.rows[0]!.id]);
