@@ -6,6 +6,7 @@ import { createTestContext, uniqueEmail, TEST_PASSWORD, type TestApp, type TestC
 import { createTestEvent } from '../../../test/factories.js';
 import { TEST_CARDS } from '../payments/simulated-provider.js';
 import { testCard } from './test-purchase.js';
+import { expireHoldsNow } from '../inventory/inventory.test-support.js';
 import { createHttpServer } from '../../platform/server.js';
 import type { Express } from 'express';
 
@@ -158,8 +159,8 @@ describe('checkout race run', () => {
     );
     const elapsed = Date.now() - t0;
 
-    // Let the short holds lapse and run the expiry worker, as the process would.
-    await new Promise((r) => setTimeout(r, 2_200));
+    // The short holds (2 s TTL) lapse — moved past their expiry, not waited for — and the expiry worker runs, as the process would.
+    await expireHoldsNow(ctx.db, { eventId: ev.eventId, withinSeconds: 60 });
     await ctx.services.inventory.expireDueHolds();
     // Abandoned holds of the main instance (10-minute TTL) are released for the final count.
     const stillActive = await ctx.db.query(`SELECT count(*)::int AS n FROM holds WHERE event_id = $1 AND status = 'active'`, [ev.eventId]);

@@ -6,6 +6,7 @@ import { createTestEvent } from '../../../test/factories.js';
 import { holdExpiryWorker } from './inventory.worker.js';
 import { keys } from './inventory.scripts.js';
 import { AVAILABILITY_CACHE_CONTROL } from './inventory.routes.js';
+import { expireHoldsNow, waitUntil } from './inventory.test-support.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -123,9 +124,14 @@ describe('availability', () => {
     );
     await ctx.db.query(`UPDATE event_seats SET status = 'sold', order_id = $2 WHERE id = $1`, [ev.seatIds[1], order.rows[0].id]);
     await ctx.redis.del(keys.statuses(ev.eventId), keys.meta(ev.eventId));
-    // The in-process copy of a snapshot is trusted for up to a second without asking Redis.
-    await new Promise((r) => setTimeout(r, 1100));
-    const res = await ctx.agent().get(`/api/v1/events/${ev.eventId}/availability`);
+    // The in-process copy of a snapshot is trusted for up to a second without asking Redis: move the clock past it.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 1_100 });
+    let res;
+    try {
+      res = await ctx.agent().get(`/api/v1/events/${ev.eventId}/availability`);
+    } finally {
+      vi.useRealTimers();
+    }
     expect(res.body.statuses).toBe('asaa');
     expect(res.body.counts).toEqual({ available: 3, held: 0, sold: 1 });
   });
@@ -412,7 +418,8 @@ describe('holds and checkout', () => {
       await client.query('BEGIN');
       await client.query('SELECT id FROM holds WHERE id = $1 FOR UPDATE', [h.body.id]);
       const release = agent.delete(`/api/v1/holds/${h.body.id}`).then((r) => r);
-      await new Promise((r) => setTimeout(r, 300)); // the release is now waiting on the hold row
+      // The release is now waiting on the hold row.
+      await waitUntil(async () => (await ctx.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].n > 0, 5_000, 'the release to wait on the hold row');
       const order = await client.query(
         `INSERT INTO orders (user_id, event_id, hold_id, idempotency_key, request_hash, status, total_cents, currency, payment_id)
          VALUES ($1, $2, $3, 'k-race-0001', 'h', 'completed', 0, 'EUR', 'p1') RETURNING id`,
@@ -461,7 +468,7 @@ describe('hold expiry', () => {
     expect(before.counts.held).toBe(6);
     // Not yet expired: nothing happens.
     expect(await holdExpiryWorker(ctx.services.inventory).run()).toBe(0);
-    await new Promise((r) => setTimeout(r, 1200));
+    await expireHoldsNow(ctx.db, { holdIds: holds });
 
     const [a, b] = await Promise.all([holdExpiryWorker(ctx.services.inventory).run(), holdExpiryWorker(short.services.inventory).run()]);
     expect(Number(a) + Number(b)).toBe(3);
@@ -480,7 +487,7 @@ describe('hold expiry', () => {
     const ev = await createTestEvent(ctx.db);
     const u = await signedInAgent({ agent: short.agent, db: ctx.db });
     const h = await u.agent.post(`/api/v1/events/${ev.eventId}/holds`).send({ seatIds: [ev.seatIds[0]] });
-    await new Promise((r) => setTimeout(r, 1200));
+    await expireHoldsNow(ctx.db, { holdIds: [h.body.id] });
     const client = await ctx.db.connect();
     try {
       await client.query('BEGIN');
