@@ -11,6 +11,8 @@ import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import * as co from '../apps/api/src/modules/checkout/checkout.repo.js';
 import * as inv from '../apps/api/src/modules/inventory/inventory.repo.js';
+import * as holds from '../apps/api/src/modules/inventory/holds.repo.js';
+import * as ledger from '../apps/api/src/modules/inventory/seat-ledger.repo.js';
 const pg = createRequire(new URL('../apps/api/package.json', import.meta.url))('pg');
 const db = new pg.Client({ connectionString: process.env.DB ?? 'postgres://root@127.0.0.1:5432/ticketing_bench' });
 await db.connect();
@@ -24,27 +26,26 @@ const lit = (v: any) => Array.isArray(v) ? db.escapeLiteral(`{${v.map((x) => `"$
 const id = randomUUID();
 const cases: [string, () => Promise<unknown>][] = [
   ['order_by_key', () => co.findOrderByKey(fake, uid, 'k')],
-  ['lock_hold', () => co.lockHold(fake, hold)],
-  ['reserve_claim', () => co.reserveAndClaim(fake, { holdId: hold, eventId: ev, userId: uid, key: 'k', requestHash: 'h', holdOk: true, holdExpiresAt: new Date(), graceSeconds: 120 })],
-  ['reserve_facts', () => co.reserveFacts(fake, { holdId: hold, eventId: ev, userId: uid, key: 'k', exceptOrderId: null })],
-  ['lock_for_sale', () => co.lockForSale(fake, ev, hold)],
-  ['sell', () => co.sellHeldSeatsDetailed(fake, hold, id)],
-  ['complete', () => co.completeSale(fake, { holdId: hold, orderId: id, paymentId: 'p', provider: 'sim', amountCents: 1, currency: 'EUR', last4: '4242', tickets: [{ id: randomUUID(), seatId: seat, code: 'c' }] })],
-  ['extend', () => co.extendHold(fake, hold, 120)],
-  ['restore', () => co.restoreHoldExpiry(fake, hold, new Date())],
-  ['fail', () => co.failOrder(fake, id, 'x')],
+  ['claim_order', () => co.claimOrder(fake, { holdId: hold, eventId: ev, userId: uid, key: 'k', requestHash: 'h', holdExpiresAt: new Date(), totalCents: 1 })],
+  ['order_facts', () => co.orderFacts(fake, { holdId: hold, eventId: ev, userId: uid, key: 'k', exceptOrderId: id })],
+  ['complete', () => co.completeSale(fake, { orderId: id, paymentId: 'p', provider: 'sim', amountCents: 1, currency: 'EUR', last4: '4242', tickets: [{ id: randomUUID(), seatId: seat, code: 'c' }], from: 'pending' })],
+  ['fail', () => co.failOrder(fake, id, 'payment_declined')],
   ['upsert_payment', () => co.upsertPayment(fake, { orderId: id, provider: 's', providerRef: null, amountCents: 1, currency: 'EUR', status: 'failed', last4: null })],
-  ['hold_one', () => inv.holdInOneStatement(fake, { id, eventId: ev, userId: uid, sessionId: null, ttlSeconds: 600, seatIds: [seat], maxTickets: 8 })],
-  ['lock_for_hold', () => inv.lockForHold(fake, ev, uid, [seat])],
-  ['insert_hold', () => inv.insertHoldAndMarkSeats(fake, { id, eventId: ev, userId: uid, sessionId: null, ttlSeconds: 600, seatIds: [seat] })],
-  ['release_own', () => inv.releaseOwnHold(fake, hold, uid)],
-  ['release_seats', () => inv.releaseHoldSeats(fake, [hold])],
-  ['end_holds', () => inv.endHolds(fake, [hold], 'released')],
-  ['lock_expired', () => inv.lockExpiredHolds(fake, 200)],
-  ['events_with_holds', () => inv.eventsWithActiveHolds(fake, 50)],
-  ['current_hold', () => inv.findCurrentHold(fake, uid, ev)],
+  ['lock_hold', () => ledger.lockHold(fake, hold)],
+  ['extend', () => ledger.extendHold(fake, hold, 120)],
+  ['restore', () => ledger.restoreHold(fake, hold, new Date())],
+  ['lock_for_sale', () => ledger.lockHoldForSale(fake, ev, hold)],
+  ['sell', () => ledger.sellHeldSeats(fake, hold, id)],
+  ['free_sold', () => ledger.freeSoldSeats(fake, id)],
+  ['take_hold', () => holds.takeHold(fake, { id, eventId: ev, userId: uid, sessionId: null, ttlSeconds: 600, seatIds: [seat], maxTickets: 8 })],
+  ['release_own', () => holds.releaseOwnHold(fake, hold, uid)],
+  ['release_seats', () => holds.releaseHoldSeats(fake, [hold])],
+  ['end_holds', () => holds.endHolds(fake, [hold], 'released')],
+  ['lock_expired', () => holds.lockExpiredHolds(fake, 200)],
+  ['events_with_holds', () => holds.eventsWithActiveHolds(fake, 50)],
+  ['current_hold', () => holds.findCurrentHold(fake, uid, ev)],
   ['layout_version', () => inv.findLayoutVersion(fake, ev)],
-  ['active_owners', () => inv.findActiveHoldOwners(fake, [hold])],
+  ['active_owners', () => holds.findActiveHoldOwners(fake, [hold])],
 ];
 await db.query('SET plan_cache_mode = force_generic_plan');
 let seqScans = 0;

@@ -22,16 +22,19 @@ import type { QueueService, QueueTimes } from './modules/queue/queue.service.js'
 import { createAuthModule } from './modules/auth/auth.module.js';
 import type { AuthService } from './modules/auth/auth.service.js';
 import { createOpenApiModule } from './modules/openapi/openapi.module.js';
-import { InventoryService } from './modules/inventory/inventory.service.js';
-import { inventoryPublicRoutes, inventoryRoutes } from './modules/inventory/inventory.routes.js';
-import { holdExpiryWorker } from './modules/inventory/inventory.worker.js';
-import { checkoutReconcilerWorker } from './modules/checkout/checkout.worker.js';
-import { oversellCheckWorker } from './modules/sale-monitor/oversell-check.worker.js';
-import { saleProgressWorker } from './modules/sale-monitor/sale-progress.worker.js';
-import { createCommerceServices } from './modules/checkout/commerce.js';
-import { checkoutRoutes } from './modules/checkout/checkout.routes.js';
-import { adminEventCancelRoutes, ordersRoutes } from './modules/orders/orders.routes.js';
-import { checkinRoutes, ticketsRoutes } from './modules/tickets/tickets.routes.js';
+import type { InventoryService } from './modules/inventory/inventory.service.js';
+import { createInventoryModule } from './modules/inventory/inventory.module.js';
+import { findEventSaleInfo } from './modules/events/event-sale.repo.js';
+import { createPaymentsModule } from './modules/payments/payments.module.js';
+import type { PaymentsService } from './modules/payments/payments.service.js';
+import type { SimulatedPaymentProvider } from './modules/payments/simulated-provider.js';
+import { createTicketsModule } from './modules/tickets/tickets.module.js';
+import type { TicketsService } from './modules/tickets/tickets.service.js';
+import { createOrdersModule } from './modules/orders/orders.module.js';
+import type { OrdersService } from './modules/orders/orders.service.js';
+import { createCheckoutModule } from './modules/checkout/checkout.module.js';
+import type { CheckoutService } from './modules/checkout/checkout.service.js';
+import { createSaleMonitorModule } from './modules/sale-monitor/sale-monitor.module.js';
 
 export type { AppDeps } from './platform/deps.js';
 
@@ -43,13 +46,13 @@ export interface Services {
   inventory: InventoryService;
   events: EventsService;
   venues: VenuesService;
-  /** Checkout, payments (provider + breaker), orders and tickets: modules/checkout/commerce.ts. */
-  checkout: ReturnType<typeof createCommerceServices>['checkout'];
-  payments: ReturnType<typeof createCommerceServices>['payments'];
-  orders: ReturnType<typeof createCommerceServices>['orders'];
-  tickets: ReturnType<typeof createCommerceServices>['tickets'];
+  checkout: CheckoutService;
+  /** The payment provider behind a timeout and a circuit breaker. */
+  payments: PaymentsService;
+  orders: OrdersService;
+  tickets: TicketsService;
   /** The simulated payment provider (tests script it and count its charges). */
-  paymentProvider: ReturnType<typeof createCommerceServices>['paymentProvider'];
+  paymentProvider: SimulatedPaymentProvider;
 }
 
 export interface App {
@@ -92,24 +95,40 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): App {
   const queue = createQueueModule(deps, { events: events.service }, options.queue);
   const auth = createAuthModule(deps, { waitingRoom: queue.service }, limiters);
   const openapi = createOpenApiModule();
+  const inventory = createInventoryModule(deps, {
+    queue: { assertAdmitted: (event, who) => queue.service.assertAdmitted(event, who) },
+    events: { saleFacts: (eventId) => findEventSaleInfo(deps.db, eventId) },
+  });
+  const payments = createPaymentsModule(deps);
+  const tickets = createTicketsModule(deps);
+  const orders = createOrdersModule(deps, {
+    payments: payments.service,
+    inventory: inventory.service,
+    events: { invalidate: (eventId) => events.service.invalidate(eventId) },
+  });
+  const checkout = createCheckoutModule(deps, {
+    payments: payments.service,
+    orders: orders.service,
+    inventory: inventory.service,
+    queue: { finishShopping: (eventId, who) => queue.service.finishShopping(eventId, who) },
+    tickets: tickets.service.signer,
+  });
+  const saleMonitor = createSaleMonitorModule(deps);
+  const stats = createEventStatsModule({ waitingRoom: queue.service, seats: inventory.service, revenue: orders.service });
   const services: Services = {
-    ...createCommerceServices(deps, () => services),
     auth: auth.service,
     queue: queue.service,
-    inventory: new InventoryService(deps, { assertAdmitted: (event, who) => services.queue.assertAdmitted(event, who) }),
+    inventory: inventory.service,
     events: events.service,
     venues: venues.service,
+    checkout: checkout.service,
+    payments: payments.service,
+    orders: orders.service,
+    tickets: tickets.service,
+    paymentProvider: payments.provider,
   };
-  const stats = createEventStatsModule({ waitingRoom: queue.service, seats: services.inventory, revenue: services.orders });
-  const modules: AppModule<unknown>[] = [events, venues, queue, auth, openapi, stats];
-  // The commerce modules' workers (until they come with their module factories).
-  const commerceWorkers = [
-    holdExpiryWorker(services.inventory),
-    checkoutReconcilerWorker(services.checkout),
-    oversellCheckWorker(deps),
-    saleProgressWorker(deps),
-  ];
-  const workers = [...modules.flatMap((m) => m.workers ?? []), ...commerceWorkers];
+  const modules: AppModule<unknown>[] = [events, venues, queue, auth, openapi, inventory, payments, tickets, orders, checkout, saleMonitor, stats];
+  const workers = modules.flatMap((m) => m.workers ?? []);
 
   // Request id: accept a sane incoming X-Request-Id, else mint one; echo it back; carry it in logs.
   app.use((req, res, next) => {
@@ -130,7 +149,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): App {
   // a body nor a session: their routers sit before those, and fall through to the routes below
   // for anything they do not answer.
   app.use('/api/v1', limiters.api);
-  app.use('/api/v1', inventoryPublicRoutes(services));
+  for (const r of inventory.publicRoutes ?? []) app.use('/api/v1', r);
   for (const r of queue.publicRoutes ?? []) app.use('/api/v1', r);
   // A stadium layout (tens of thousands of seats) is far larger than any other body.
   app.use('/api/v1/admin/venues', express.json({ limit: '8mb', type: ['application/json', 'application/*+json'], verify: utf8Only }));
@@ -151,15 +170,13 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): App {
   const api = express.Router();
   const mount = (m: AppModule<unknown>) => m.routes?.forEach((r) => api.use(r));
   mount(auth);
-  api.use(inventoryRoutes(services));
+  mount(inventory);
   mount(queue);
   mount(stats);
-  // Module routers are mounted here, one line each.
-  api.use(checkoutRoutes(services));
-  api.use(ordersRoutes(services));
-  api.use('/tickets', ticketsRoutes(services));
-  api.use('/admin', checkinRoutes(services));
-  api.use('/admin', adminEventCancelRoutes(services));
+  // Commerce routers carry full paths (disjoint): checkout, orders + event cancel, tickets + check-in.
+  mount(checkout);
+  mount(orders);
+  mount(tickets);
   mount(openapi);
   mount(events);
   mount(venues);

@@ -77,6 +77,7 @@ export const ProblemCode = z.enum([
   'idempotency_conflict',
   'idempotency_key_required',
   'idempotency_in_progress',
+  'checkout_in_progress',
   'rate_limited',
   'event_not_on_sale',
   'event_cancelled',

@@ -6,6 +6,7 @@ import { createTestContext, uniqueEmail, TEST_PASSWORD, type TestApp, type TestC
 import { createTestEvent } from '../../../test/factories.js';
 import { TEST_CARDS } from '../payments/simulated-provider.js';
 import { testCard } from './test-purchase.js';
+import { expireHoldsNow } from '../inventory/inventory.test-support.js';
 import { createHttpServer } from '../../platform/server.js';
 import type { Express } from 'express';
 
@@ -91,7 +92,7 @@ describe('checkout race run', () => {
     const note = (status: number) => log.statuses.set(status, (log.statuses.get(status) ?? 0) + 1);
 
     const sessions = await Promise.all(
-      Array.from({ length: SESSIONS }, async (_, i) => {
+      Array.from({ length: SESSIONS }, async () => {
         const s = new Session(bases[0]!);
         const r = await s.call('POST', '/api/v1/auth/register', { email: uniqueEmail('race'), password: TEST_PASSWORD, name: 'Racer' });
         if (r.status !== 201) throw new Error(`register ${r.status}`);
@@ -158,8 +159,8 @@ describe('checkout race run', () => {
     );
     const elapsed = Date.now() - t0;
 
-    // Let the short holds lapse and run the expiry worker, as the process would.
-    await new Promise((r) => setTimeout(r, 2_200));
+    // The short holds (2 s TTL) lapse — moved past their expiry, not waited for — and the expiry worker runs, as the process would.
+    await expireHoldsNow(ctx.db, { eventId: ev.eventId, withinSeconds: 60 });
     await ctx.services.inventory.expireDueHolds();
     // Abandoned holds of the main instance (10-minute TTL) are released for the final count.
     const stillActive = await ctx.db.query(`SELECT count(*)::int AS n FROM holds WHERE event_id = $1 AND status = 'active'`, [ev.eventId]);

@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import { CheckoutInput, IdempotencyKey } from '@ticketing/shared';
-import type { Services } from '../../app.js';
 import { parsed, validate } from '../../platform/http.js';
 import { AppError } from '../../platform/errors.js';
 import { requireAuth } from '../../platform/security.js';
+import type { CheckoutService } from './checkout.service.js';
 
 /** POST /checkout: pay for a hold, exactly once per Idempotency-Key. */
-export function checkoutRoutes(services: Services): Router {
+export function checkoutRoutes(checkout: CheckoutService): Router {
   const r = Router();
   // Full path (router mounted at /api/v1): the metrics route label of a '/' route under a mount drops the mount.
   r.post(
@@ -26,7 +26,7 @@ export function checkoutRoutes(services: Services): Router {
     },
     validate({ body: CheckoutInput }),
     async (req, res) => {
-      const order = await services.checkout.checkout(
+      const order = await checkout.checkout(
         { userId: req.session.userId!, sessionId: req.sessionID },
         req.get('idempotency-key')!,
         parsed<unknown, unknown, CheckoutInput>(res).body,

@@ -90,7 +90,7 @@ describe('POST /checkout', () => {
     expect(await ordersOf(user.id)).toHaveLength(1);
   });
 
-  it('when 20 requests with one key race, then there is one order, one charge, and every answer is that order', async () => {
+  it('when 20 requests with one key race, then there is one order and one charge; each answer is that order or 409 checkout_in_progress with Retry-After, and a retry answers the order', async () => {
     const { agent, user, holdId } = await buyerWithHold(2);
     const key = randomUUID();
     const before = await charges();
@@ -100,8 +100,15 @@ describe('POST /checkout', () => {
     );
 
     const ids = new Set(answers.filter((a) => a.status === 201).map((a) => a.body.id));
-    expect(answers.map((a) => a.status).every((s) => s === 201)).toBe(true);
+    expect(answers.map((a) => a.status).every((s) => s === 201 || s === 409)).toBe(true);
+    for (const busy of answers.filter((a) => a.status === 409)) {
+      expect(busy.body.code).toBe('checkout_in_progress');
+      expect(Number(busy.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    }
     expect(ids.size).toBe(1);
+    const retry = await agent.post('/api/v1/checkout').set('Idempotency-Key', key).send({ holdId, payment: card() });
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe([...ids][0]);
     expect(await charges()).toBe(before + 1);
     expect(await ordersOf(user.id)).toHaveLength(1);
   });

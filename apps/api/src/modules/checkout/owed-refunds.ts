@@ -2,7 +2,7 @@ import type { AppDeps } from '../../platform/deps.js';
 import { withTransaction } from '../../platform/db.js';
 import { counter, gauge } from '../../platform/metrics.js';
 import type { OrderReason } from '../orders/order-states.js';
-import type { PaymentsService } from '../payments/payments.service.js';
+import type { CheckoutPorts } from './checkout.ports.js';
 import { claimDueRefunds, countRefundPending, markRefunded, markRefundOwed, recordRefundFailure } from './owed-refunds.repo.js';
 
 /** Where a refund attempt came from (metric label). */
@@ -29,7 +29,7 @@ export class OwedRefunds {
 
   constructor(
     private readonly deps: Pick<AppDeps, 'db' | 'logger' | 'metrics' | 'env'>,
-    private readonly payments: PaymentsService,
+    private readonly payments: Pick<CheckoutPorts['payments'], 'refund' | 'provider'>,
     private readonly backoff = DEFAULT_BACKOFF,
   ) {
     const r = deps.metrics.registry;

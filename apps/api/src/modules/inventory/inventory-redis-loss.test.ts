@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/context.js';
 import { createTestEvent } from '../../../test/factories.js';
 import { listen, post, registerUsers, type LiveServer } from './inventory.test-support.js';
@@ -84,8 +84,13 @@ describe('Redis loss', () => {
     const [u] = await registerUsers(ctx, 1);
     const before = (await request(ctx.app).get(`/api/v1/events/${ev.eventId}/availability`)).body;
     await down.services.inventory.createHold(ev.eventId, { userId: u!.id, sessionId: 's' }, { seatIds: [ev.seatIds[2]!] });
-    await new Promise((r) => setTimeout(r, 1100)); // past the in-process copy's trust window
-    expect((await request(ctx.app).get(`/api/v1/events/${ev.eventId}/availability`)).body.statuses).toBe('aaaaaa'); // stale: the update never reached Redis
+    // Past the in-process copy's trust window (clock moved, not waited for).
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 1_100 });
+    try {
+      expect((await request(ctx.app).get(`/api/v1/events/${ev.eventId}/availability`)).body.statuses).toBe('aaaaaa'); // stale: the update never reached Redis
+    } finally {
+      vi.useRealTimers();
+    }
 
     await ctx.services.inventory.reconcileSnapshots(true);
 

@@ -1,10 +1,10 @@
 import { Router, type Request } from 'express';
 import { CurrentHoldQuery, EventIdParams, HoldIdParams, HoldInput } from '@ticketing/shared';
 import type { z } from 'zod';
-import type { Services } from '../../app.js';
 import { parsed, validate } from '../../platform/http.js';
 import { requireAuth } from '../../platform/security.js';
 import { NotFoundError } from '../../platform/errors.js';
+import type { InventoryService } from './inventory.service.js';
 import { layoutEtag } from './seatmap-cache.js';
 
 type EventParams = z.infer<typeof EventIdParams>;
@@ -31,9 +31,8 @@ export const SEATMAP_CACHE_CONTROL = 'public, max-age=300';
  * an If-None-Match naming the current version is answered 304 without building a body, and a
  * body is written as the prebuilt bytes (no re-serialising, no ETag hashing by Express).
  */
-export function inventoryPublicRoutes(services: Services): Router {
+export function inventoryPublicRoutes(inv: InventoryService): Router {
   const r = Router();
-  const inv = services.inventory;
 
   r.get('/events/:eventId/seatmap', validate({ params: EventIdParams }), async (req, res) => {
     const { eventId } = parsed<EventParams>(res).params;
@@ -74,9 +73,8 @@ export function inventoryPublicRoutes(services: Services): Router {
 }
 
 /** Availability stream (SSE) and holds. Mounted at /api/v1 after the session middleware. */
-export function inventoryRoutes(services: Services): Router {
+export function inventoryRoutes(inv: InventoryService): Router {
   const r = Router();
-  const inv = services.inventory;
 
   r.get('/events/:eventId/availability/stream', validate({ params: EventIdParams }), async (req, res) => {
     const { eventId } = parsed<EventParams>(res).params;

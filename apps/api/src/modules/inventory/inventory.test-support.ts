@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { TEST_PASSWORD, uniqueEmail, type TestApp } from '../../../test/context.js';
 import { createHttpServer } from '../../platform/server.js';
+import type { Queryable } from '../../platform/db.js';
 
 /** Test support for the inventory tests: many signed-in users and real concurrent requests. */
 export interface User {
@@ -65,4 +66,30 @@ export function listen(app: Pick<TestApp, 'app'>, maxSockets: number): LiveServe
       await new Promise((r) => server.close(r));
     },
   };
+}
+
+/**
+ * Move holds past their expiry without waiting: their `expires_at` (PostgreSQL's clock, the one
+ * expiry reads) is set a second into the past. `which`: hold ids, or an event's active holds
+ * expiring within `withinSeconds` (e.g. the short-TTL instance's holds).
+ */
+export async function expireHoldsNow(db: Queryable, which: { holdIds: string[] } | { eventId: string; withinSeconds: number }): Promise<void> {
+  if ('holdIds' in which) {
+    await db.query(`UPDATE holds SET expires_at = now() - interval '1 second' WHERE id = ANY($1::uuid[]) AND status = 'active'`, [which.holdIds]);
+  } else {
+    await db.query(
+      `UPDATE holds SET expires_at = now() - interval '1 second'
+        WHERE event_id = $1 AND status = 'active' AND expires_at < now() + make_interval(secs => $2)`,
+      [which.eventId, which.withinSeconds],
+    );
+  }
+}
+
+/** Poll `check` every 20 ms until it holds; throws after `timeoutMs` (a bounded wait for a condition, never a fixed sleep). */
+export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -97,54 +97,23 @@ export async function findOrderForRefund(db: Queryable, orderId: string): Promis
 }
 
 /**
- * After the provider refunded: order completed → refunded, tickets void, seats available.
- * Conditional on 'completed', so a concurrent or repeated refund changes nothing twice.
- * Returns the freed seat indexes, or null when the order was no longer completed.
+ * After the provider refunded: order completed → refunded, its payment refunded, tickets void
+ * (the seats are freed by the caller through the seat ledger, in the same transaction).
+ * Conditional on 'completed', so a concurrent or repeated refund changes nothing twice; false
+ * when the order was no longer completed.
  */
-export async function markOrderRefunded(tx: Queryable, orderId: string): Promise<number[] | null> {
+export async function markOrderRefunded(tx: Queryable, orderId: string): Promise<boolean> {
   const o = await tx.query(`UPDATE orders SET status = 'refunded', updated_at = now() WHERE id = $1 AND status = 'completed' RETURNING id`, [orderId]);
-  if (o.rowCount !== 1) return null;
+  if (o.rowCount !== 1) return false;
   await tx.query(`UPDATE payments SET status = 'refunded', updated_at = now() WHERE order_id = $1`, [orderId]);
   await tx.query(`UPDATE tickets SET status = 'void' WHERE order_id = $1 AND status <> 'void'`, [orderId]);
-  const seats = await tx.query(
-    `UPDATE event_seats SET status = 'available', order_id = NULL, holder_user_id = NULL, updated_at = now()
-      WHERE order_id = $1 AND status = 'sold' RETURNING seat_index`,
-    [orderId],
-  );
-  return seats.rows.map((r) => r.seat_index as number);
+  return true;
 }
 
 /** Completed orders of an event (what an event cancellation must refund). */
 export async function completedOrderIds(db: Queryable, eventId: string): Promise<string[]> {
   const { rows } = await db.query(`SELECT id FROM orders WHERE event_id = $1 AND status = 'completed' ORDER BY created_at`, [eventId]);
   return rows.map((r) => r.id);
-}
-
-/** Mark the event cancelled (keeps the first cancellation time); false when there is no such event. */
-export async function markEventCancelled(tx: Queryable, eventId: string): Promise<{ alreadyCancelled: boolean } | null> {
-  // FOR NO KEY UPDATE, not FOR UPDATE: it must not block FOR KEY SHARE (the foreign-key checks of a
-  // checkout inserting an order while holding its hold row), or the two could deadlock.
-  const before = await tx.query(`SELECT cancelled_at IS NOT NULL AS cancelled FROM events WHERE id = $1 FOR NO KEY UPDATE`, [eventId]);
-  if (!before.rows[0]) return null;
-  await tx.query(`UPDATE events SET cancelled_at = COALESCE(cancelled_at, now()), updated_at = now() WHERE id = $1`, [eventId]);
-  return { alreadyCancelled: before.rows[0].cancelled };
-}
-
-/** End every active hold of the event and free its seats; returns each hold's freed seats and their indexes. */
-export async function releaseActiveHolds(tx: Queryable, eventId: string): Promise<{ holds: { id: string; seatIds: string[] }[]; indexes: number[] }> {
-  const holds = await tx.query(`UPDATE holds SET status = 'released', ended_at = now() WHERE event_id = $1 AND status = 'active' RETURNING id`, [eventId]);
-  const ids = holds.rows.map((r) => r.id as string);
-  if (!ids.length) return { holds: [], indexes: [] };
-  const seats = await tx.query(
-    `WITH s AS (SELECT id, hold_id FROM event_seats WHERE hold_id = ANY($1::uuid[]) AND status = 'held' FOR UPDATE)
-     UPDATE event_seats es SET status = 'available', hold_id = NULL, holder_user_id = NULL, held_until = NULL, updated_at = now()
-       FROM s WHERE es.id = s.id
-     RETURNING es.id, s.hold_id, es.seat_index`,
-    [ids],
-  );
-  const byHold = new Map<string, string[]>(ids.map((id) => [id, []]));
-  for (const r of seats.rows) byHold.get(r.hold_id)?.push(r.id);
-  return { holds: [...byHold].map(([id, seatIds]) => ({ id, seatIds })), indexes: seats.rows.map((r) => r.seat_index as number) };
 }
 
 /** Sum of the event's completed orders. */

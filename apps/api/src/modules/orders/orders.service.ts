@@ -2,28 +2,31 @@ import type { EventCancelResult, Order, OrderList, RefundPendingList } from '@ti
 import type { AppDeps } from '../../platform/deps.js';
 import { withTransaction } from '../../platform/db.js';
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
-import type { PaymentsService } from '../payments/payments.service.js';
-import type { SideEffects } from '../checkout/side-effects.js';
-import {
-  completedOrderIds,
-  eventRevenue,
-  findOrder,
-  findOrderForRefund,
-  listOrders,
-  listRefundPending,
-  markEventCancelled,
-  markOrderRefunded,
-  releaseActiveHolds,
-} from './orders.repo.js';
+import { afterCommit } from '../../platform/after-commit.js';
+import { markEventCancelled } from '../events/events.tx.js';
+import { freeSoldSeats, releaseEventHolds } from '../inventory/seat-ledger.js';
+import { completedOrderIds, eventRevenue, findOrder, findOrderForRefund, listOrders, listRefundPending, markOrderRefunded } from './orders.repo.js';
 
 const REFUND_CONCURRENCY = 8;
+
+/** What orders need from other modules (built by the composition root). */
+export interface OrdersPorts {
+  payments: { refund(paymentId: string): Promise<void> };
+  /** After-commit calls into the inventory (seats back on sale; the released holds' Redis locks). */
+  inventory: {
+    applySeatChanges(eventId: string, changes: [index: number, status: 'a' | 'h' | 's'][]): Promise<void>;
+    releaseLocks(eventId: string, token: string, seatIds: string[]): Promise<void>;
+  };
+  /** Cached event reads are stale after a cancellation. */
+  events: { invalidate(eventId: string): Promise<void> };
+  /** The waiting room caches event facts (e.g. whether it is cancelled) per process. */
+}
 
 /** Orders after checkout: reading them, refunds (by the buyer or by an event cancellation), revenue. */
 export class OrdersService {
   constructor(
     private readonly deps: Pick<AppDeps, 'db' | 'logger'>,
-    private readonly payments: PaymentsService,
-    private readonly effects: SideEffects,
+    private readonly ports: OrdersPorts,
   ) {}
 
   /** An order with its tickets; `userId` null reads any owner's (admin paths). */
@@ -53,16 +56,28 @@ export class OrdersService {
    * or a concurrent cancel between the two steps is repaired by simply retrying; the database
    * step is conditional on 'completed', so nothing is undone twice.
    */
-  private async refund(orderId: string, eventId: string, paymentId: string): Promise<boolean> {
+  private async refund(orderId: string, eventId: string, paymentId: string): Promise<number | null> {
     try {
-      await this.payments.refund(paymentId);
+      await this.ports.payments.refund(paymentId);
     } catch (err) {
       this.deps.logger.warn({ err, orderId }, 'refund failed at the provider');
       throw new AppError(503, 'payment_unavailable', 'The refund could not be made right now. Try again shortly.', {}, { 'Retry-After': '5' });
     }
-    const freed = await withTransaction(this.deps.db, (tx) => markOrderRefunded(tx, orderId));
-    if (freed) await this.effects.seatsFreed(eventId, freed);
-    return freed !== null;
+    const freed = await withTransaction(this.deps.db, async (tx) => ((await markOrderRefunded(tx, orderId)) ? freeSoldSeats(tx, orderId) : null));
+    if (freed?.length) await this.seatsFreed(eventId, freed);
+    return freed ? freed.length : null;
+  }
+
+  /** After commit: the freed seats in the availability snapshot, the released holds' Redis locks gone. */
+  private async seatsFreed(eventId: string, indexes: number[], releasedHolds: { id: string; seatIds: string[] }[] = []): Promise<void> {
+    const inv = this.ports.inventory;
+    if (indexes.length) await afterCommit(this.deps.logger, 'applySeatChanges', () => inv.applySeatChanges(eventId, indexes.map((i) => [i, 'a'])));
+    for (const h of releasedHolds) await afterCommit(this.deps.logger, 'releaseLocks', () => inv.releaseLocks(eventId, h.id, h.seatIds));
+  }
+
+  /** After commit: cached event reads are stale (the events module's facts feed the waiting room too). */
+  private async eventChanged(eventId: string): Promise<void> {
+    await afterCommit(this.deps.logger, 'events.invalidate', () => this.ports.events.invalidate(eventId));
   }
 
   /**
@@ -74,13 +89,12 @@ export class OrdersService {
     const marked = await withTransaction(this.deps.db, async (tx) => {
       const m = await markEventCancelled(tx, eventId);
       if (!m) return null;
-      const released = await releaseActiveHolds(tx, eventId);
-      const at = await tx.query(`SELECT cancelled_at FROM events WHERE id = $1`, [eventId]);
-      return { ...m, released, cancelledAt: at.rows[0].cancelled_at as Date };
+      const released = await releaseEventHolds(tx, eventId);
+      return { ...m, released };
     });
     if (!marked) throw new NotFoundError('Event');
-    await this.effects.seatsFreed(eventId, marked.released.indexes, marked.released.holds);
-    await this.effects.eventChanged(eventId);
+    await this.seatsFreed(eventId, marked.released.indexes, marked.released.holds);
+    await this.eventChanged(eventId);
 
     let ordersRefunded = 0;
     let refundsFailed = 0;
@@ -92,8 +106,8 @@ export class OrdersService {
         const o = await findOrderForRefund(this.deps.db, orderId);
         if (!o || o.status !== 'completed' || !o.paymentId) continue;
         try {
-          const seats = await this.countSeats(orderId);
-          if (await this.refund(o.id, eventId, o.paymentId)) {
+          const seats = await this.refund(o.id, eventId, o.paymentId);
+          if (seats !== null) {
             ordersRefunded += 1;
             seatsReleased += seats;
           }
@@ -103,7 +117,7 @@ export class OrdersService {
       }
     };
     await Promise.all(Array.from({ length: REFUND_CONCURRENCY }, worker));
-    await this.effects.eventChanged(eventId);
+    await this.eventChanged(eventId);
     return {
       eventId,
       cancelledAt: marked.cancelledAt.toISOString(),
@@ -113,11 +127,6 @@ export class OrdersService {
       holdsReleased: marked.released.holds.length,
       seatsReleased,
     };
-  }
-
-  private async countSeats(orderId: string): Promise<number> {
-    const { rows } = await this.deps.db.query(`SELECT count(*) AS n FROM event_seats WHERE order_id = $1`, [orderId]);
-    return rows[0].n;
   }
 
   /** Admin: refunds owed and not yet made, oldest first, with attempts and the last error. */

@@ -33,9 +33,12 @@ export class PaymentsService {
   constructor(
     private readonly deps: Pick<AppDeps, 'env' | 'metrics' | 'logger' | 'readinessDetails'>,
     readonly provider: PaymentProvider,
+    /** The breaker's clock (read at each call, so a test can move `Date`). */
+    clock: () => number = () => Date.now(),
   ) {
     const { env, metrics } = deps;
     this.breaker = new CircuitBreaker({
+      now: clock,
       threshold: env.PAYMENT_BREAKER_THRESHOLD,
       cooldownMs: env.PAYMENT_BREAKER_COOLDOWN_MS,
       onStateChange: (state) => deps.logger.warn({ breaker: state }, 'payment circuit breaker changed state'),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestContext, signedInAgent, TEST_PASSWORD, type TestContext } from '../../../test/context.js';
 import { createTestEvent, createTestHold } from '../../../test/factories.js';
 import { testCard } from '../checkout/test-purchase.js';
@@ -119,8 +119,14 @@ describe('payments through checkout', () => {
     const refusedOrders = await ctx.db.query(`SELECT count(*)::int AS n FROM orders WHERE user_id = $1 AND status = 'pending'`, [user.id]);
     expect(refusedOrders.rows[0].n).toBe(0);
 
-    await new Promise((r) => setTimeout(r, 3_100));
-    const recovered = await pay(TEST_CARDS.success);
+    // Past the 3 s cool-down: the breaker's clock is moved, not waited for.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 3_100 });
+    let recovered;
+    try {
+      recovered = await pay(TEST_CARDS.success);
+    } finally {
+      vi.useRealTimers();
+    }
 
     expect(recovered.status).toBe(201);
     expect(ctx.services.payments.breakerState()).toBe('closed');
@@ -147,7 +153,8 @@ describe('payments through checkout', () => {
     expect(hold.expires_at.getTime()).toBe(expiresAt.getTime());
 
     // The late charge lands at the provider; a retry with the same key finds it instead of charging again.
-    await new Promise((r) => setTimeout(r, 700));
+    const deadline = Date.now() + 5_000;
+    while (!(await ctx.services.paymentProvider.findCharge(order.id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const chargesBefore = await ctx.services.paymentProvider.chargeCount();
     // Same key, same body, answered by an instance with a longer timeout.
     const patient = ctx.sibling({ PAYMENT_TIMEOUT_MS: '2000', SIMULATED_PAYMENT_SLOW_MS: '600' });

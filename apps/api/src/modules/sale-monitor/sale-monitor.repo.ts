@@ -1,4 +1,5 @@
 import type { Queryable } from '../../platform/db.js';
+import { eventStatusSql } from '../events/event-status.sql.js';
 
 /**
  * Read-only checks behind the sale alerts and dashboard (ops/prometheus/alerts.yml,
@@ -45,12 +46,12 @@ export interface EventSeatCount {
   seats: number;
 }
 
-/** Seat counts by state of every event on sale now (on sale, not started, not cancelled). */
+/** Seat counts by state of every event in its sale window now (the events module's rule, sold out included). */
 export async function countSeatsOnSale(db: Queryable): Promise<EventSeatCount[]> {
   const { rows } = await db.query<{ event_id: string; status: EventSeatCount['status']; seats: number }>(
     `SELECT s.event_id, s.status, count(*)::int AS seats
        FROM events e JOIN event_seats s ON s.event_id = e.id
-      WHERE e.on_sale_at <= now() AND e.starts_at > now() AND e.cancelled_at IS NULL
+      WHERE ${eventStatusSql('e')} = 'on_sale'
       GROUP BY s.event_id, s.status`,
   );
   return rows.map((r) => ({ eventId: r.event_id, status: r.status, seats: r.seats }));

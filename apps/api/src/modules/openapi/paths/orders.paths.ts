@@ -16,8 +16,16 @@ export const ordersPaths: OpenApiPaths = {
       requestBody: jsonBody(CheckoutInput),
       responses: {
         '201': jsonResponse(Order, 'The order (the same order again when the Idempotency-Key is repeated).'),
-        // 409 idempotency_in_progress / event_cancelled; 422 idempotency_conflict (same key, different body).
+        // 409 checkout_in_progress (this key is being processed: retry after Retry-After) /
+        // idempotency_in_progress (another key's checkout of this hold) / event_cancelled;
+        // 422 idempotency_conflict (same key, different body).
         ...problems(400, 401, 402, 403, 404, 409, 410, 422, 503),
+        '409': {
+          ...problems(409)['409'],
+          description:
+            'checkout_in_progress: this Idempotency-Key is still being processed (answered at once; retry the same key after Retry-After seconds). ' +
+            'idempotency_in_progress: another key is checking this hold out. event_cancelled: the event was cancelled.',
+        },
       },
     },
   },

@@ -81,8 +81,9 @@ function CheckoutPage() {
           order = await submitCheckout({ holdId: currentHold.id, payment }, key);
           break;
         } catch (e) {
-          // The same key is being processed (an earlier click, a retry): wait for its outcome.
-          if (isProblem(e, 'idempotency_in_progress') && attempt < MAX_IN_PROGRESS_RETRIES) {
+          // The same key is being processed (an earlier click, a retry, recovery): the API answers
+          // 409 checkout_in_progress at once; ask again after its Retry-After for the outcome.
+          if ((isProblem(e, 'checkout_in_progress') || isProblem(e, 'idempotency_in_progress')) && attempt < MAX_IN_PROGRESS_RETRIES) {
             await sleep((e.retryAfterSeconds ?? 1) * 1000);
             continue;
           }
